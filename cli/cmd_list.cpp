@@ -1,0 +1,70 @@
+// `commopt list [methods|compressors|problems|datasets]`: read from the same registries the parser uses.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "compress/compressor.hpp"
+#include "core/error.hpp"
+#include "methods/method.hpp"
+#include "problems/datasets.hpp"
+#include "problems/registry.hpp"
+
+namespace commopt::cli {
+
+namespace {
+void print_params(const std::vector<ParamDoc>& params) {
+  for (const auto& p : params)
+    fmt::print("      {:<10} = {:<18} {}\n", p.name, p.default_value.empty() ? "(required)" : p.default_value, p.doc);
+}
+
+void list_methods() {
+  fmt::print("methods (--method NAME[key=value,...]):\n");
+  for (const auto& m : method_registry()) {
+    fmt::print("  {:<12} {}\n      paper: {}\n      default compressor: {}\n", m.name, m.doc, m.paper,
+               m.uses_compressor ? m.default_compressor : "none (dense messages)");
+    print_params(m.params);
+  }
+}
+void list_compressors() {
+  fmt::print("compressors (--compressor NAME[key=value,...]):\n");
+  for (const auto& c : compressor_registry()) {
+    fmt::print("  {:<12} {}\n", c.name, c.doc);
+    print_params(c.params);
+  }
+}
+void list_problems() {
+  fmt::print("problems (--problem NAME[key=value,...]):\n");
+  for (const auto& p : problem_registry()) {
+    fmt::print("  {:<12} {}\n", p.name, p.doc);
+    print_params(p.params);
+  }
+}
+void list_datasets(const std::string& data_dir) {
+  fmt::print("datasets found on the search path (data=NAME):\n");
+  const auto found = commopt::list_datasets(data_dir);
+  if (found.empty()) fmt::print("  (none; put LIBSVM files in ./data or pass --data-dir)\n");
+  for (const auto& d : found) fmt::print("  {:<12} {}\n", d.name, d.path.string());
+}
+}  // namespace
+
+int cmd_list(const std::vector<std::string>& args) {
+  std::string what = args.empty() ? "all" : args[0];
+  std::string data_dir;
+  for (std::size_t i = 1; i + 1 < args.size(); ++i)
+    if (args[i] == "--data-dir") data_dir = args[i + 1];
+  if (what == "--help" || what == "-h") {
+    fmt::print("usage: commopt list [methods|compressors|problems|datasets] [--data-dir DIR]\n");
+    return 0;
+  }
+  const std::vector<std::string> kinds = {"methods", "compressors", "problems", "datasets", "all"};
+  if (what == "methods" || what == "all") list_methods();
+  if (what == "compressors" || what == "all") list_compressors();
+  if (what == "problems" || what == "all") list_problems();
+  if (what == "datasets" || what == "all") list_datasets(data_dir);
+  if (std::find(kinds.begin(), kinds.end(), what) == kinds.end())
+    throw UsageError("list: " + unknown_name_message("list", what, kinds));
+  return 0;
+}
+
+}  // namespace commopt::cli

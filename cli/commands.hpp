@@ -1,0 +1,11 @@
+// The subcommands of `commopt`; each returns the process exit code (0 ok, 1 a check failed,
+// 2 bad input). UsageErrors propagate to main(), which prints one line and returns 2.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace commopt::cli {
+int cmd_run(const std::vector<std::string>& args);
+int cmd_list(const std::vector<std::string>& args);
+int cmd_demo(const std::vector<std::string>& args);
+}  // namespace commopt::cli

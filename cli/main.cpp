@@ -1,0 +1,70 @@
+// commopt: communication-efficient distributed optimization, run, counted and checked.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <boost/program_options/errors.hpp>
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "core/spec.hpp"
+
+namespace {
+
+struct Command {
+  const char* name;
+  const char* doc;
+  int (*fn)(const std::vector<std::string>&);
+};
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> cmds = {
+      {"run", "run one method on one problem and write its trace", &commopt::cli::cmd_run},
+      {"list", "list methods, compressors, problems or datasets", &commopt::cli::cmd_list},
+      {"demo", "the default job on the shipped data: every method on a9a, one table", &commopt::cli::cmd_demo},
+  };
+  return cmds;
+}
+
+void usage(std::FILE* to) {
+  fmt::print(to, "commopt {} — communication-efficient distributed optimization\n\n", COMMOPT_VERSION);
+  fmt::print(to, "usage: commopt <command> [options]   (commopt <command> --help for its options)\n\ncommands:\n");
+  for (const auto& c : commands()) fmt::print(to, "  {:<8} {}\n", c.name, c.doc);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    usage(stdout);
+    return 0;
+  }
+  if (name == "--version") {
+    fmt::print("commopt {} ({})\n", COMMOPT_VERSION, COMMOPT_GIT_REV);
+    return 0;
+  }
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  std::vector<std::string> names;
+  for (const auto& c : commands()) names.push_back(c.name);
+  try {
+    for (const auto& c : commands())
+      if (name == c.name) return c.fn(args);
+    throw commopt::UsageError(commopt::unknown_name_message("command", name, names));
+  } catch (const commopt::UsageError& e) {
+    fmt::print(stderr, "commopt: error: {}\n", e.what());
+    return 2;
+  } catch (const boost::program_options::error& e) {
+    fmt::print(stderr, "commopt {}: error: {} (see commopt {} --help)\n", name, e.what(), name);
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "commopt: internal error: {}\n", e.what());
+    return 3;
+  }
+}

@@ -1,0 +1,97 @@
+// Bit-level writer and reader used by every encoder. Bits are packed LSB-first into bytes; the
+// writer's bit count is exactly the number of bits that would cross the wire.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace commopt {
+
+class BitWriter {
+ public:
+  explicit BitWriter(std::vector<std::uint8_t>& bytes) : bytes_(bytes) { bytes_.clear(); }
+  // Appends the low `nbits` (<= 64) bits of `value`: first fills the open byte, then appends
+  // whole bytes at once (same bytes as bit-by-bit packing; capacity is reused, no allocation once
+  // the vector has grown).
+  void put(std::uint64_t value, int nbits) {
+    if (nbits <= 0) return;
+    if (nbits < 64) value &= (std::uint64_t{1} << nbits) - 1;
+    int done = 0;
+    const int offset = static_cast<int>(bits_ & 7);
+    if (offset != 0) {
+      bytes_.back() |= static_cast<std::uint8_t>(value << offset);
+      done = 8 - offset;
+    }
+    if (done < nbits) {
+      const std::uint64_t rest = value >> done;
+      const auto nbytes = static_cast<std::size_t>((nbits - done + 7) / 8);
+      const std::size_t n = bytes_.size();
+      bytes_.resize(n + nbytes);
+      for (std::size_t k = 0; k < nbytes; ++k) bytes_[n + k] = static_cast<std::uint8_t>(rest >> (8 * k));
+    }
+    bits_ += static_cast<std::uint64_t>(nbits);
+  }
+  void put_bit(bool b) { put(b ? 1 : 0, 1); }
+  void put_f32(float v) { std::uint32_t u; std::memcpy(&u, &v, 4); put(u, 32); }
+  void put_f64(double v) { std::uint64_t u; std::memcpy(&u, &v, 8); put(u, 64); }
+  std::uint64_t bits() const { return bits_; }
+
+ private:
+  std::vector<std::uint8_t>& bytes_;
+  std::uint64_t bits_ = 0;
+};
+
+class BitReader {
+ public:
+  BitReader(const std::uint8_t* data, std::uint64_t nbits) : data_(data), nbits_(nbits) {}
+  // Reads `nbits` (<= 64) bits. Fast path: one 8-byte little-endian load when those 8 bytes lie
+  // inside the message (ceil(nbits/8) bytes); otherwise byte by byte.
+  std::uint64_t get(int nbits) {
+    if (nbits <= 0) return 0;
+    const std::uint64_t byte = pos_ >> 3;
+    if (nbits <= 56 && byte + 8 <= (nbits_ + 7) / 8) {
+      const std::uint8_t* p = data_ + byte;
+      std::uint64_t word = 0;
+      for (int k = 0; k < 8; ++k) word |= static_cast<std::uint64_t>(p[k]) << (8 * k);
+      const int offset = static_cast<int>(pos_ & 7);
+      pos_ += static_cast<std::uint64_t>(nbits);
+      return (word >> offset) & ((std::uint64_t{1} << nbits) - 1);
+    }
+    if (nbits > 32) {
+      const std::uint64_t low = get(32);
+      return low | (get(nbits - 32) << 32);
+    }
+    std::uint64_t value = 0;
+    for (int done = 0; done < nbits;) {
+      const int offset = static_cast<int>(pos_ & 7);
+      const int take = std::min(8 - offset, nbits - done);
+      const std::uint64_t chunk = (data_[pos_ >> 3] >> offset) & ((1u << take) - 1);
+      value |= chunk << done;
+      done += take;
+      pos_ += static_cast<std::uint64_t>(take);
+    }
+    return value;
+  }
+  bool get_bit() { return get(1) != 0; }
+  float get_f32() { const auto u = static_cast<std::uint32_t>(get(32)); float v; std::memcpy(&v, &u, 4); return v; }
+  double get_f64() { const std::uint64_t u = get(64); double v; std::memcpy(&v, &u, 8); return v; }
+  std::uint64_t position() const { return pos_; }
+  bool exhausted() const { return pos_ >= nbits_; }
+  // Moves the read position forward by `nbits` without reading (e.g. to a message's value section).
+  void skip(std::uint64_t nbits) { pos_ += nbits; }
+
+ private:
+  const std::uint8_t* data_;
+  std::uint64_t nbits_;
+  std::uint64_t pos_ = 0;
+};
+
+// Bits needed to write an index in [0, d): ceil(log2 d), at least 1 when d > 1, 0 when d == 1.
+inline int index_bits(std::int64_t d) {
+  int b = 0;
+  while ((std::int64_t{1} << b) < d) ++b;
+  return b;
+}
+
+}  // namespace commopt

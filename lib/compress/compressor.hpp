@@ -1,0 +1,64 @@
+// A compressor turns a vector into an encoded Message and back (DESIGN.md, "Core interfaces").
+// Wire formats are documented in each compressor's header; theory/ holds the closed-form bit counts.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compress/message.hpp"
+#include "core/rng.hpp"
+#include "core/spec.hpp"
+#include "core/types.hpp"
+
+namespace commopt {
+
+// Theory constants for dimension d (dasha-family.md §2, ef-local-lazy.md §2).
+struct CompressorConstants {
+  enum class Kind { unbiased, contractive, none };
+  Kind kind = Kind::none;
+  double omega = 0;  // unbiased: E||C(x)-x||^2 <= omega ||x||^2
+  double alpha = 1;  // contractive: E||C(x)-x||^2 <= (1-alpha) ||x||^2 (also called delta, gamma)
+  bool random = false;
+};
+
+class Compressor {
+ public:
+  virtual ~Compressor() = default;
+  virtual std::string name() const = 0;
+  int dim() const { return d_; }
+  const ValueCodec& values() const { return codec_; }
+
+  // Encodes C(x) into `out` (reusing its buffer); out.sent = true.
+  virtual void compress(const Vec& x, Rng& rng, Message& out) const = 0;
+  // acc += scale * decode(m), in O(size of the message).
+  virtual void add_decoded(const Message& m, double scale, Vec& acc) const = 0;
+  // out = decode(m) (out is resized to d).
+  void decompress(const Message& m, Vec& out) const {
+    out.setZero(d_);
+    add_decoded(m, 1.0, out);
+  }
+  virtual CompressorConstants constants() const = 0;
+  // Whether workers must draw from the shared stream (Purpose::shared) instead of their own.
+  virtual bool needs_shared_randomness() const { return false; }
+
+ protected:
+  Compressor(int d, ValueCodec codec) : d_(d), codec_(codec) {}
+  int d_;
+  ValueCodec codec_;
+};
+
+using CompressorPtr = std::unique_ptr<Compressor>;
+
+struct CompressorEntry {
+  std::string name;
+  std::string doc;
+  std::vector<ParamDoc> params;
+};
+
+// The registry: the parser and `commopt list compressors` read the same table.
+const std::vector<CompressorEntry>& compressor_registry();
+// Builds a compressor for dimension d from a spec; throws UsageError on an unknown name or key,
+// or an impossible parameter (K > d, K = 0, ...).
+CompressorPtr make_compressor(const Spec& spec, int d, int value_bits);
+
+}  // namespace commopt

@@ -1,0 +1,41 @@
+// Pieces every method shares: the model replica, dense codecs, and the step-size resolution
+// `stepsize=theory | theory*C | <number>`.
+#pragma once
+#include <string>
+
+#include "methods/method.hpp"
+
+namespace commopt {
+
+// Resolves the `stepsize` parameter of `spec` against the method's theory value. Records the
+// rule ("theory: 1/L [Nesterov]", "theory*0.5", "user") and the value in info.
+double resolve_stepsize(const Spec& spec, double theory_value, const std::string& theory_rule,
+                        nlohmann::json& info);
+
+// The dense codec (identity compressor at the run's value width) used for uncompressed messages.
+CompressorPtr dense_codec(int d, int value_bits);
+
+// Records the problem constants a step-size rule used.
+nlohmann::json constants_json(const ProblemConstants& c);
+
+// Lower bound on f used by potentials: f* when known, else 0 (every loss here is nonnegative).
+double f_lower(const Objective& problem);
+
+// Base for workers that keep a replica of the model and apply x ← x − step·decode(down).
+class ReplicaWorker : public WorkerLogic {
+ public:
+  // Each worker owns its codecs: compressors may keep scratch buffers and are not shared.
+  ReplicaWorker(const Vec& x0, CompressorPtr down_codec, double step)
+      : x_(x0), down_codec_(std::move(down_codec)), step_(step) {}
+  void apply(const Message& down, WorkerEnv& env) override {
+    (void)env;
+    down_codec_->add_decoded(down, -step_, x_);  // x^{t+1} = x^t − γ·decode(broadcast)
+  }
+
+ protected:
+  Vec x_;
+  CompressorPtr down_codec_;
+  double step_;
+};
+
+}  // namespace commopt

@@ -1,0 +1,96 @@
+// dasha — DASHA, gradient setting: Tyurin & Richtárik, "DASHA: Distributed Nonconvex Optimization
+// with Communication Compression and Optimal Oracle Complexity", ICLR 2023, Algorithm 1 and
+// Theorem 6.1 (spec: ../shared/methods/dasha-family.md §3.1).
+//   init (init=full): g_i^0 = h_i^0 = ∇f_i(x^0) sent uncompressed; init=none: g_i^0 = 0, h_i^0 = ∇f_i(x^0).
+//   worker: h_i^t = ∇f_i(x^t);  m_i^t = C_i(h_i^t − h_i^{t−1} − a (g_i^{t−1} − h_i^{t−1}));
+//           g_i^t = g_i^{t−1} + m_i^t;  send m_i^t
+//   server: g^t = g^{t−1} + (1/n) Σ_i m_i^t;  x^{t+1} = x^t − γ g^t;   a = 1/(2ω+1).
+// Step size [CERT, §3.1]: γ = 1/(L + sqrt(2ω(4ω+1)/n) L̂), with the potential
+//   Φ^t = f(x^t) − f* + (γ(2ω+1)/2)||g^t − ∇f(x^t)||² + (γω/n)(1/n)Σ_i||g_i^t − ∇f_i(x^t)||²,
+//   E[Φ^{t+1} | F_t] ≤ Φ^t − (γ/2)||∇f(x^t)||².  (The paper's γ, Thm 6.1 with 16ω(2ω+1), also satisfies it.)
+#include <cmath>
+
+#include "core/error.hpp"
+#include "methods/builders.hpp"
+#include "methods/step_server.hpp"
+
+namespace commopt {
+namespace {
+
+class DashaWorker final : public ReplicaWorker {
+ public:
+  DashaWorker(const Vec& x0, CompressorPtr comp, int value_bits, double step, double a, bool full_init)
+      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step), comp_(std::move(comp)),
+        init_codec_(dense_codec(static_cast<int>(x0.size()), value_bits)), a_(a), full_init_(full_init),
+        g_(Vec::Zero(x0.size())), h_(Vec::Zero(x0.size())) {}
+
+  void upload(WorkerEnv& env, Message& up) override {
+    env.problem->grad(env.worker, x_, h_new_);  // h_i^t = ∇f_i(x^t)
+    env.grad_evals += env.problem->samples(env.worker);
+    if (env.round == 0) {
+      h_ = h_new_;
+      if (full_init_) {
+        Rng rng = env.compress_rng(*init_codec_);
+        init_codec_->compress(h_new_, rng, up);
+        init_codec_->add_decoded(up, 1.0, g_);  // g_i^0 = decode(∇f_i(x^0))
+      } else {
+        up.clear();  // "no init": g_i^0 = 0, nothing sent
+      }
+      return;
+    }
+    v_ = h_new_ - h_ - a_ * (g_ - h_);
+    Rng rng = env.compress_rng(*comp_);
+    comp_->compress(v_, rng, up);
+    comp_->add_decoded(up, 1.0, g_);  // g_i^t = g_i^{t−1} + m_i^t
+    h_.swap(h_new_);
+  }
+  double potential_term(const Vec& grad_i) const override { return (g_ - grad_i).squaredNorm(); }
+
+ private:
+  CompressorPtr comp_, init_codec_;
+  double a_;
+  bool full_init_;
+  Vec g_, h_, h_new_, v_;
+};
+
+}  // namespace
+
+MethodInstance build_dasha(const MethodSetup& s) {
+  const Objective& p = *s.problem;
+  const int d = p.dim(), n = p.workers();
+  MethodInstance inst;
+  const auto& c = p.constants();
+  const CompressorConstants cc = make_compressor(s.compressor, d, s.value_bits)->constants();
+  if (cc.kind != CompressorConstants::Kind::unbiased)
+    throw UsageError("--compressor: dasha needs an unbiased compressor (randk, identity); '" + s.compressor.str() +
+                     "' is not; use e.g. --compressor randk[k=...]");
+  const double omega = cc.omega;
+  const double a = s.method.has("momentum") ? s.method.get_double("momentum", 0) : 1.0 / (2.0 * omega + 1.0);
+  if (!(a > 0 && a <= 1)) throw UsageError("--method: dasha momentum must be in (0, 1]; got " + std::to_string(a));
+  const double theory = 1.0 / (c.L + std::sqrt(2.0 * omega * (4.0 * omega + 1.0) / n) * c.L_hat);
+  inst.info["constants"] = constants_json(c);
+  inst.info["omega"] = omega;
+  inst.info["momentum"] = a;
+  inst.stepsize = resolve_stepsize(s.method, theory, "1/(L + sqrt(2 omega (4 omega + 1)/n) L_hat) [CERT, dasha-family.md 3.1]",
+                                   inst.info);
+  const std::string init = s.method.get_string("init", "full");
+  if (init != "full" && init != "none")
+    throw UsageError("--method: dasha init=" + init + " is not known; use init=full or init=none");
+  inst.info["init"] = init;
+  inst.info["potential"] =
+      "f - f_low + gamma(2 omega+1)/2 ||g - grad f||^2 + (gamma omega/n) mean_i ||g_i - grad f_i||^2 [CERT]";
+  const double gamma = inst.stepsize;
+  const Vec x0 = p.initial_point();
+  for (int i = 0; i < n; ++i)
+    inst.workers.push_back(std::make_unique<DashaWorker>(x0, make_compressor(s.compressor, d, s.value_bits),
+                                                         s.value_bits, gamma, a, init == "full"));
+  inst.server = std::make_unique<StepServer>(
+      x0, dense_codec(d, s.value_bits), make_compressor(s.compressor, d, s.value_bits), s.value_bits, gamma, n,
+      StepServer::Mode::accumulate, [gamma, omega, n](double gap, const Vec& grad, double g_dev, const Vec& g) {
+        return std::optional<double>(gap + gamma * (2 * omega + 1) / 2 * (g - grad).squaredNorm() +
+                                     gamma * omega / n * g_dev);
+      });
+  return inst;
+}
+
+}  // namespace commopt

@@ -1,0 +1,83 @@
+// ef21 — EF21: Richtárik, Sokolov, Fatkhullin, "EF21: A New, Simpler, Theoretically Better, and
+// Practically Faster Error Feedback", NeurIPS 2021, Algorithm 1 and Theorem 1
+// (spec: ../shared/methods/dasha-family.md §3.8).
+//   worker: c_i^t = C(∇f_i(x^t) − g_i^{t−1}),  g_i^t = g_i^{t−1} + c_i^t,  send c_i^t
+//   server: g^t = g^{t−1} + (1/n) Σ_i c_i^t,    x^{t+1} = x^t − γ g^t
+//   init=full (official EF21 code): g_i^0 = ∇f_i(x^0) sent uncompressed;
+//   init=compressed (mysteryresearcher default): g_i^0 = C(∇f_i(x^0)).
+// Theorem 1 (C contractive with α): θ = 1 − sqrt(1−α), β = (1−α)/(1 − sqrt(1−α)),
+//   γ = 1/(L + L̂ sqrt(β/θ)),  Φ^t = f(x^t) − f* + (γ/(2θ)) (1/n) Σ_i ||g_i^t − ∇f_i(x^t)||²,
+//   E Φ^{t+1} ≤ Φ^t − (γ/2)||∇f(x^t)||²;  with a deterministic C (TopK) Φ never increases.
+#include <cmath>
+
+#include "core/error.hpp"
+#include "methods/builders.hpp"
+#include "methods/step_server.hpp"
+
+namespace commopt {
+namespace {
+
+class Ef21Worker final : public ReplicaWorker {
+ public:
+  Ef21Worker(const Vec& x0, CompressorPtr comp, CompressorPtr init_codec, int value_bits, double step)
+      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step),
+        comp_(std::move(comp)), init_codec_(std::move(init_codec)), g_(Vec::Zero(x0.size())) {}
+  void upload(WorkerEnv& env, Message& up) override {
+    env.problem->grad(env.worker, x_, grad_);
+    env.grad_evals += env.problem->samples(env.worker);
+    diff_ = grad_ - g_;  // ∇f_i(x^t) − g_i^{t−1}
+    const Compressor& c = env.round == 0 ? *init_codec_ : *comp_;
+    Rng rng = env.compress_rng(c);
+    c.compress(diff_, rng, up);
+    c.add_decoded(up, 1.0, g_);  // g_i^t = g_i^{t−1} + decode(c_i^t), exactly what the server adds
+  }
+  double potential_term(const Vec& grad_i) const override { return (g_ - grad_i).squaredNorm(); }
+
+ private:
+  CompressorPtr comp_, init_codec_;
+  Vec g_, grad_, diff_;
+};
+
+}  // namespace
+
+MethodInstance build_ef21(const MethodSetup& s) {
+  const Objective& p = *s.problem;
+  const int d = p.dim();
+  MethodInstance inst;
+  const auto& c = p.constants();
+  auto probe = make_compressor(s.compressor, d, s.value_bits);
+  const CompressorConstants cc = probe->constants();
+  if (cc.kind != CompressorConstants::Kind::contractive)
+    throw UsageError("--compressor: ef21 needs a contractive compressor (topk, scaled_sign); '" +
+                     s.compressor.str() + "' is not; use e.g. --compressor topk[k=...]");
+  const double alpha = cc.alpha;
+  const double theta = 1.0 - std::sqrt(1.0 - alpha);
+  const double beta = (1.0 - alpha) / theta;
+  const double theory = 1.0 / (c.L + c.L_hat * std::sqrt(beta / theta));
+  inst.info["constants"] = constants_json(c);
+  inst.info["alpha"] = alpha;
+  inst.info["theta"] = theta;
+  inst.info["beta"] = beta;
+  inst.stepsize = resolve_stepsize(s.method, theory, "1/(L + L_hat sqrt(beta/theta)) [EF21, Thm 1]", inst.info);
+  const std::string init = s.method.get_string("init", "full");
+  if (init != "full" && init != "compressed")
+    throw UsageError("--method: ef21 init=" + init + " is not known; use init=full or init=compressed");
+  inst.info["init"] = init;
+  const double gamma = inst.stepsize;
+  inst.info["potential"] = "f - f_low + gamma/(2 theta) * mean_i ||g_i - grad f_i||^2 [EF21, Thm 1]";
+  auto init_codec = [&] {
+    return init == "full" ? dense_codec(d, s.value_bits) : make_compressor(s.compressor, d, s.value_bits);
+  };
+  const Vec x0 = p.initial_point();
+  for (int i = 0; i < p.workers(); ++i)
+    inst.workers.push_back(std::make_unique<Ef21Worker>(x0, make_compressor(s.compressor, d, s.value_bits),
+                                                        init_codec(), s.value_bits, gamma));
+  inst.server = std::make_unique<StepServer>(
+      x0, init_codec(), make_compressor(s.compressor, d, s.value_bits), s.value_bits, gamma, p.workers(),
+      StepServer::Mode::accumulate, [gamma, theta](double gap, const Vec&, double g_dev, const Vec&) {
+        return std::optional<double>(gap + gamma / (2.0 * theta) * g_dev);
+      });
+  return inst;
+}
+
+}  // namespace commopt

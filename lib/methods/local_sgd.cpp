@@ -1,0 +1,79 @@
+// local_sgd — local SGD with periodic model averaging (spec: ../shared/methods/ef-local-lazy.md
+// §10.6; it is Qsparse-local-SGD, Basu et al. NeurIPS 2019, Algorithm 1, with the identity
+// compressor and zero memory). Round t, worker i, starting from the common model x^t:
+//   x̂_i ← x^t;  H times: x̂_i ← x̂_i − γ ∇f_{i,B}(x̂_i)   (minibatch of B rows drawn with
+//   replacement from worker i's shard; batch=0 uses the full local gradient)
+//   send Δ_i = x̂_i − x^t densely;  server: x^{t+1} = x^t + (1/n) Σ_i Δ_i (the model average).
+// Step size: γ = 1/(2L), the condition η ≤ 1/(2L) of Qsparse-local-SGD Thm 1 [PAPER-recalled].
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "methods/builders.hpp"
+#include "methods/step_server.hpp"
+
+namespace commopt {
+namespace {
+
+class LocalSgdWorker final : public ReplicaWorker {
+ public:
+  LocalSgdWorker(const Vec& x0, int value_bits, double gamma, int H, int batch)
+      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), -1.0),
+        up_codec_(dense_codec(static_cast<int>(x0.size()), value_bits)), gamma_(gamma), H_(H), batch_(batch),
+        rows_(static_cast<std::size_t>(batch)) {}
+
+  void upload(WorkerEnv& env, Message& up) override {
+    const Objective& p = *env.problem;
+    const int m = p.samples(env.worker);
+    local_ = x_;
+    Rng rng = env.rng(Purpose::sample);
+    for (int h = 0; h < H_; ++h) {
+      if (batch_ == 0) {
+        p.grad(env.worker, local_, grad_);
+        env.grad_evals += m;
+      } else {
+        for (int& r : rows_) r = static_cast<int>(rng.below(static_cast<std::uint64_t>(m)));
+        p.minibatch_grad(env.worker, local_, rows_, grad_);
+        env.grad_evals += batch_;
+      }
+      local_ -= gamma_ * grad_;  // x̂_i ← x̂_i − γ ∇f_{i,B}(x̂_i)
+    }
+    local_ -= x_;  // Δ_i = x̂_i − x^t
+    Rng crng = env.compress_rng(*up_codec_);
+    up_codec_->compress(local_, crng, up);
+  }
+
+ private:
+  CompressorPtr up_codec_;
+  double gamma_;
+  int H_, batch_;
+  std::vector<int> rows_;
+  Vec local_, grad_;
+};
+
+}  // namespace
+
+MethodInstance build_local_sgd(const MethodSetup& s) {
+  const Objective& p = *s.problem;
+  const int d = p.dim(), n = p.workers();
+  MethodInstance inst;
+  const auto& c = p.constants();
+  const long long H = s.method.get_int("H", 5);
+  const long long batch = s.method.get_int("batch", 64);
+  if (H < 1) throw UsageError(fmt::format("--method: local_sgd H={} must be >= 1", H));
+  if (batch < 0) throw UsageError(fmt::format("--method: local_sgd batch={} must be >= 0 (0 = full gradient)", batch));
+  inst.info["constants"] = constants_json(c);
+  inst.info["H"] = H;
+  inst.info["batch"] = batch;
+  inst.stepsize = resolve_stepsize(s.method, 1.0 / (2.0 * c.L),
+                                   "1/(2L) [Qsparse-local-SGD Thm 1 condition, PAPER-recalled]", inst.info);
+  const Vec x0 = p.initial_point();
+  for (int i = 0; i < n; ++i)
+    inst.workers.push_back(std::make_unique<LocalSgdWorker>(x0, s.value_bits, inst.stepsize, static_cast<int>(H),
+                                                            static_cast<int>(batch)));
+  // The server averages the Δ_i and moves x by +mean Δ (a step of −1 on the averaged message).
+  inst.server = std::make_unique<StepServer>(x0, dense_codec(d, s.value_bits), dense_codec(d, s.value_bits),
+                                             s.value_bits, -1.0, n, StepServer::Mode::replace);
+  return inst;
+}
+
+}  // namespace commopt

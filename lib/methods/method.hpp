@@ -1,0 +1,104 @@
+// A method is worker logic plus server logic that exchange encoded Messages; neither knows the
+// backend (DESIGN.md, "Core interfaces"). The exchange follows the papers' own order:
+//   round 0 (initialization): every worker, holding x^0, uploads (e.g. DASHA's uncompressed
+//            g_i^0 = ∇f_i(x^0), or GD's first gradient); the server absorbs the uploads;
+//   round t ≥ 1: the server encodes one broadcast from its state and applies it to its own model,
+//            giving x^t; every worker decodes the same broadcast and applies it to its replica;
+//            then every worker uploads at x^t (or skips: sent = false) and the server absorbs.
+// Row t of the trace therefore describes x^t and counts every bit sent up to and including the
+// uploads made at x^t, so the state the theory's potential needs (x^t, g^t, g_i^t) is complete.
+// Server and workers apply the *decoded* broadcast, so all replicas stay bit-identical even when
+// values travel as float32.
+#pragma once
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compress/compressor.hpp"
+#include "core/objective.hpp"
+#include "core/rng.hpp"
+#include "core/spec.hpp"
+
+namespace commopt {
+
+// What a worker may touch in one round: its shard of the problem, its random streams, its counters.
+struct WorkerEnv {
+  const Objective* problem = nullptr;
+  int worker = 0;
+  int round = 0;
+  std::uint64_t seed = 0;
+  double grad_evals = 0;  // cumulative sample gradients computed by this worker
+  Rng rng(Purpose p) const { return Rng(seed, worker, round, p); }
+  // The stream a compressor draws from: the worker's own, or the one all workers share.
+  Rng compress_rng(const Compressor& c) const {
+    return c.needs_shared_randomness() ? Rng(seed, kServer, round, Purpose::shared)
+                                       : Rng(seed, worker, round, Purpose::compress);
+  }
+};
+
+struct ServerEnv {
+  int round = 0;
+  std::uint64_t seed = 0;
+  Rng rng(Purpose p) const { return Rng(seed, kServer, round, p); }
+};
+
+class WorkerLogic {
+ public:
+  virtual ~WorkerLogic() = default;
+  virtual void upload(WorkerEnv& env, Message& up) = 0;
+  virtual void apply(const Message& down, WorkerEnv& env) = 0;
+  // Worker i's share of the method's potential, given ∇f_i(x^t) (e.g. ||g_i − ∇f_i(x^t)||²).
+  virtual double potential_term(const Vec& grad_i) const { (void)grad_i; return 0.0; }
+};
+
+class ServerLogic {
+ public:
+  virtual ~ServerLogic() = default;
+  // `ups` holds one message per worker in worker order; non-senders have sent == false.
+  virtual void absorb(std::span<const Message> ups, ServerEnv& env) = 0;
+  // Encodes the broadcast that moves x^{t-1} to x^t (env.round = t) and applies it to the model.
+  virtual void broadcast(ServerEnv& env, Message& down) = 0;
+  virtual const Vec& model() const = 0;
+  // The method's Lyapunov value Φ^t from f(x^t) − f_low, ∇f(x^t) and the mean of the workers'
+  // potential terms; nullopt for methods without one.
+  virtual std::optional<double> potential(double gap, const Vec& grad, double mean_worker_terms) const {
+    (void)gap; (void)grad; (void)mean_worker_terms;
+    return std::nullopt;
+  }
+};
+
+// Everything the factory needs to build a method for one run.
+struct MethodSetup {
+  const Objective* problem = nullptr;
+  Spec method;
+  Spec compressor;
+  int value_bits = 32;
+  std::uint64_t seed = 0;
+};
+
+struct MethodInstance {
+  std::vector<std::unique_ptr<WorkerLogic>> workers;
+  std::unique_ptr<ServerLogic> server;
+  double stepsize = 0;
+  nlohmann::json info;  // stepsize rule and value, constants used, compressor constants, parameters
+};
+
+struct MethodEntry {
+  std::string name;
+  std::string doc;
+  std::string paper;  // paper and theorem the implementation and its step size follow
+  std::vector<ParamDoc> params;
+  bool uses_compressor = true;
+  std::string default_compressor;
+  MethodInstance (*build)(const MethodSetup&);
+};
+
+const std::vector<MethodEntry>& method_registry();
+const MethodEntry& find_method(const std::string& name);  // UsageError with "did you mean"
+MethodInstance make_method(const MethodSetup& setup);
+
+}  // namespace commopt

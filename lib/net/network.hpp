@@ -1,0 +1,58 @@
+// A Network runs the rounds of a method (lib/methods/method.hpp) and counts what crosses the wire,
+// from the encoded Messages only. SimNetwork keeps the n workers in one process; the MPI backend
+// (a later issue) spreads them over ranks and must produce the same counters and iterates.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "methods/method.hpp"
+
+namespace commopt {
+
+struct Counters {
+  std::vector<std::uint64_t> bits_up;  // cumulative uplink bits of each worker
+  std::uint64_t bits_down = 0;         // cumulative broadcast bits received by each worker
+  std::vector<double> grad_evals;      // cumulative sample gradients of each worker
+  int participants = 0;                // workers that sent in the latest round
+  std::uint64_t messages_up = 0;       // uploads actually sent, all workers, all rounds
+};
+
+// Quantities at the current model x^t, computed outside the method's timed work.
+struct Evaluation {
+  double loss = 0;                     // f(x^t)
+  double grad_norm_sq = 0;             // ||∇f(x^t)||²
+  std::optional<double> lyapunov;      // Φ^t, when the method has a potential
+  std::optional<double> accuracy;      // training accuracy, classification problems
+};
+
+class Network {
+ public:
+  virtual ~Network() = default;
+  // Round 0 is the initialization (uploads at x^0); round t ≥ 1 is broadcast, apply, upload.
+  virtual void run_round(int t) = 0;
+  virtual const Counters& counters() const = 0;
+  virtual const Vec& model() const = 0;
+  virtual Evaluation evaluate() = 0;
+};
+
+class SimNetwork final : public Network {
+ public:
+  SimNetwork(const Objective& problem, MethodInstance& method, std::uint64_t seed);
+  void run_round(int t) override;
+  const Counters& counters() const override { return counters_; }
+  const Vec& model() const override { return method_.server->model(); }
+  Evaluation evaluate() override;
+
+ private:
+  const Objective& problem_;
+  MethodInstance& method_;
+  std::uint64_t seed_;
+  std::vector<WorkerEnv> envs_;
+  std::vector<Message> ups_;
+  Message down_;
+  Counters counters_;
+  Vec grad_i_, grad_;  // evaluation scratch
+};
+
+}  // namespace commopt

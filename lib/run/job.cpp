@@ -1,0 +1,94 @@
+#include "run/job.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "run/progress.hpp"
+
+namespace commopt {
+
+std::string metadata_path(const std::string& csv_path) {
+  std::filesystem::path p(csv_path);
+  p.replace_extension(".json");
+  return p.string();
+}
+
+namespace {
+void write_json_atomically(const std::string& path, const nlohmann::json& j) {
+  const std::string tmp = path + ".partial";
+  {
+    std::ofstream out(tmp);
+    if (!out) throw UsageError(fmt::format("--out: cannot write '{}'; choose a writable path", tmp));
+    out << j.dump(2) << "\n";
+  }
+  std::filesystem::rename(tmp, path);
+}
+}  // namespace
+
+JobResult run_job(const Objective& problem, const JobSpec& spec) {
+  if (spec.value_bits != 32 && spec.value_bits != 64)
+    throw UsageError(fmt::format("--value-bits {}: use 32 (float32 on the wire) or 64", spec.value_bits));
+  if (spec.stop.rounds < 0) throw UsageError("--rounds must be >= 0");
+  if (spec.stop.target_on != "grad_norm_sq" && spec.stop.target_on != "gap")
+    throw UsageError("--target-on " + spec.stop.target_on + ": use grad_norm_sq or gap");
+  if (spec.stop.target_on == "gap" && spec.stop.target && !problem.constants().f_star)
+    throw UsageError("--target-on gap needs f*, which is unknown for " + problem.name() +
+                     "; use --target-on grad_norm_sq");
+  MethodSetup setup;
+  setup.problem = &problem;
+  setup.method = Spec::parse(spec.method, "--method");
+  const MethodEntry& entry = find_method(setup.method.name());
+  if (!entry.uses_compressor && spec.compressor && Spec::parse(*spec.compressor, "--compressor").name() != "identity")
+    throw UsageError(fmt::format("--compressor: {} sends dense vectors and takes no compressor; drop --compressor",
+                                 entry.name));
+  setup.compressor = Spec::parse(spec.compressor.value_or(entry.default_compressor), "--compressor");
+  setup.value_bits = spec.value_bits;
+  setup.seed = spec.seed;
+  MethodInstance method = make_method(setup);
+
+  JobResult result;
+  nlohmann::json& meta = result.meta;
+  meta = spec.extra_meta;
+  meta["problem"] = problem.name();
+  meta["method"] = setup.method.str();
+  meta["compressor"] = entry.uses_compressor ? setup.compressor.str() : "identity";
+  meta["method_info"] = method.info;
+  meta["workers"] = problem.workers();
+  meta["dim"] = problem.dim();
+  meta["seed"] = spec.seed;
+  meta["value_bits"] = spec.value_bits;
+  meta["backend"] = "sim";
+  meta["version"] = COMMOPT_VERSION;
+  meta["git_revision"] = COMMOPT_GIT_REV;
+  meta["columns"] = trace_columns();
+
+  std::unique_ptr<CsvTraceWriter> writer;
+  if (!spec.out.empty()) {
+    writer = std::make_unique<CsvTraceWriter>(spec.out);
+    result.csv_path = spec.out;
+    result.json_path = metadata_path(spec.out);
+  }
+  Progress progress(spec.progress && isatty(STDERR_FILENO), spec.stop.rounds);
+  SimNetwork net(problem, method, spec.seed);
+  result.run = run_rounds(net, problem, spec.stop, spec.grid, [&](const TraceRow& row) {
+    result.rows.push_back(row);
+    if (writer) writer->write(row);
+    progress.update(row);
+  });
+  progress.done();
+  meta["termination"] = result.run.status;
+  meta["message"] = result.run.message;
+  meta["rounds"] = result.run.rounds;
+  meta["seconds"] = result.run.seconds;
+  if (writer) {
+    writer->finish();
+    write_json_atomically(result.json_path, meta);
+  }
+  return result;
+}
+
+}  // namespace commopt

@@ -1,0 +1,109 @@
+#include "run/run.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace commopt {
+
+long long LogGrid::next(long long t) const {
+  if (every > 0) return t + every;
+  return std::max(t + 1, static_cast<long long>(std::ceil(static_cast<double>(t) * growth)));
+}
+
+namespace {
+
+TraceRow make_row(long long t, const Counters& c, const Evaluation& e, const Objective& problem, double seconds) {
+  TraceRow r;
+  r.round = t;
+  const double n = static_cast<double>(c.bits_up.size());
+  double up = 0, up_max = 0, evals = 0;
+  for (std::size_t i = 0; i < c.bits_up.size(); ++i) {
+    up += static_cast<double>(c.bits_up[i]) / n;
+    up_max = std::max(up_max, static_cast<double>(c.bits_up[i]));
+    evals += c.grad_evals[i] / n;
+  }
+  r.grad_evals = evals;
+  r.bits_up = up;
+  r.bits_up_max = up_max;
+  r.bits_down = static_cast<double>(c.bits_down);
+  r.participants = c.participants;
+  r.loss = e.loss;
+  r.grad_norm_sq = e.grad_norm_sq;
+  if (problem.constants().f_star) r.gap = e.loss - *problem.constants().f_star;
+  r.lyapunov = e.lyapunov;
+  r.accuracy = e.accuracy;
+  r.seconds = seconds;
+  return r;
+}
+
+bool finite(const TraceRow& r) { return std::isfinite(r.loss) && std::isfinite(r.grad_norm_sq); }
+
+}  // namespace
+
+RunResult run_rounds(Network& net, const Objective& problem, const StopRule& stop, const LogGrid& grid,
+                     const RowSink& sink) {
+  using clock = std::chrono::steady_clock;
+  double seconds = 0;
+  auto timed_round = [&](int t) {
+    const auto start = clock::now();
+    net.run_round(t);
+    seconds += std::chrono::duration<double>(clock::now() - start).count();
+  };
+  timed_round(0);
+  TraceRow row = make_row(0, net.counters(), net.evaluate(), problem, seconds);
+  const double initial_loss = row.loss;
+  long long next_log = grid.next(0);
+  RunResult result;
+  auto target_value = [&](const TraceRow& r) {
+    return stop.target_on == "gap" ? r.gap.value_or(INFINITY) : r.grad_norm_sq;
+  };
+  auto finish = [&](TraceRow& r, const std::string& status, std::string message) {
+    r.status = status;
+    sink(r);
+    result.status = status;
+    result.message = std::move(message);
+    result.rounds = r.round;
+    result.seconds = seconds;
+    result.last = r;
+    return result;
+  };
+  auto stop_reason = [&](const TraceRow& r, long long t) -> std::optional<std::pair<std::string, std::string>> {
+    if (!finite(r) || !net.model().allFinite())
+      return std::make_pair("diverged", fmt::format("diverged at round {}: non-finite loss or iterate", t));
+    if (initial_loss > 0 && r.loss > stop.divergence_factor * initial_loss)
+      return std::make_pair("diverged", fmt::format("diverged at round {}: loss {:.3g} > {:g} x initial", t, r.loss,
+                                                    stop.divergence_factor));
+    if (stop.target && target_value(r) <= *stop.target)
+      return std::make_pair("converged", fmt::format("reached {} <= {:g} at round {}", stop.target_on, *stop.target, t));
+    if (stop.max_bits && r.bits_up >= *stop.max_bits)
+      return std::make_pair("max_bits", fmt::format("spent the bit budget {:g} at round {}", *stop.max_bits, t));
+    if (stop.time_limit && seconds >= *stop.time_limit)
+      return std::make_pair("time_limit", fmt::format("time limit {:g} s at round {}", *stop.time_limit, t));
+    if (t >= stop.rounds) return std::make_pair("max_rounds", fmt::format("ran {} rounds", t));
+    return std::nullopt;
+  };
+  if (auto why = stop_reason(row, 0)) return finish(row, why->first, why->second);
+  sink(row);
+  for (long long t = 1;; ++t) {
+    timed_round(static_cast<int>(t));
+    // Cheap per-round checks; a full evaluation only on logged rounds or when a target is set.
+    const bool model_ok = net.model().allFinite();
+    const Counters& c = net.counters();
+    double bits_up = 0;
+    for (auto b : c.bits_up) bits_up += static_cast<double>(b) / static_cast<double>(c.bits_up.size());
+    const bool must_stop = !model_ok || t >= stop.rounds || (stop.max_bits && bits_up >= *stop.max_bits) ||
+                           (stop.time_limit && seconds >= *stop.time_limit);
+    if (t == next_log || must_stop || stop.target) {
+      row = make_row(t, c, net.evaluate(), problem, seconds);
+      if (auto why = stop_reason(row, t)) return finish(row, why->first, why->second);
+      if (t == next_log) {
+        sink(row);
+        next_log = grid.next(t);
+      }
+    }
+  }
+}
+
+}  // namespace commopt

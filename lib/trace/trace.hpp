@@ -1,0 +1,59 @@
+// The trace: one row per logged round (DESIGN.md, "The trace"). Row t describes x^t.
+// CSV columns, in this order (then any extra columns a method adds):
+//   round,grad_evals,bits_up,bits_up_max,bits_down,participants,loss,grad_norm_sq,gap,lyapunov,
+//   accuracy,seconds,status
+// bits_up: cumulative uplink bits per worker (mean over workers); bits_up_max: the largest worker's;
+// bits_down: cumulative downlink bits received per worker; grad_evals: cumulative sample gradients
+// per worker (mean); gap = f − f* (empty when f* is unknown); lyapunov and accuracy empty when
+// undefined; seconds: the method's own time (evaluation excluded); status: "running" on every row
+// but the last, which holds how the run ended.
+#pragma once
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace commopt {
+
+struct TraceRow {
+  long long round = 0;
+  double grad_evals = 0;
+  double bits_up = 0;
+  double bits_up_max = 0;
+  double bits_down = 0;
+  int participants = 0;
+  double loss = 0;
+  double grad_norm_sq = 0;
+  std::optional<double> gap;
+  std::optional<double> lyapunov;
+  std::optional<double> accuracy;
+  double seconds = 0;
+  std::string status = "running";
+};
+
+const std::vector<std::string>& trace_columns();
+std::string csv_header();
+std::string csv_line(const TraceRow& r);  // numbers in shortest round-trip form (bit-exact)
+
+// Writes rows as they come to `<path>.partial` and renames it to `path` on finish(), so a file at
+// `path` is always complete; an interrupted run leaves only the .partial file with every row so far.
+class CsvTraceWriter {
+ public:
+  explicit CsvTraceWriter(std::filesystem::path path);
+  ~CsvTraceWriter();
+  CsvTraceWriter(const CsvTraceWriter&) = delete;
+  CsvTraceWriter& operator=(const CsvTraceWriter&) = delete;
+  void write(const TraceRow& row);
+  void finish();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_, partial_;
+  std::FILE* file_ = nullptr;
+};
+
+// Reads a trace CSV written by CsvTraceWriter (for tests, plots and checks).
+std::vector<TraceRow> read_trace_csv(const std::filesystem::path& path);
+
+}  // namespace commopt
