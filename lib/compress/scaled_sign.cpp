@@ -1,0 +1,58 @@
+// Scaled sign (||x||_1/d)·sign(x) (ef-local-lazy.md §2.4 with one block, §13); format in scaled_sign.hpp.
+#include "compress/scaled_sign.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "compress/sparse_coding.hpp"
+
+namespace commopt {
+
+void ScaledSignCompressor::compress(const Vec& x, Rng& /*rng*/, Message& out) const {
+  check_input_size(x, d_, "scaled_sign");
+  const double dd = static_cast<double>(d_);
+  double l1 = 0.0;
+  for (Index i = 0; i < d_; ++i) l1 += std::fabs(x[i]);
+  double scale = l1 / dd;
+  if (std::isinf(l1) && x.allFinite()) {
+    scale = 0.0;  // the sum overflowed: sum the already divided terms instead
+    for (Index i = 0; i < d_; ++i) scale += std::fabs(x[i]) / dd;
+  }
+  BitWriter w(out.bytes);
+  codec_.put(w, scale);
+  for (int base = 0; base < d_; base += 64) {
+    const int n = std::min(64, d_ - base);
+    std::uint64_t word = 0;
+    for (int j = 0; j < n; ++j) word |= static_cast<std::uint64_t>(x[base + j] < 0.0) << j;
+    w.put(word, n);
+  }
+  out.bits = w.bits();
+  out.sent = true;
+  out.index_coding = IndexCoding::none;
+}
+
+void ScaledSignCompressor::add_decoded(const Message& m, double scale, Vec& acc) const {
+  if (!m.sent) return;
+  check_message_bits(m, static_cast<std::uint64_t>(d_) + static_cast<std::uint64_t>(codec_.bits),
+                     "scaled_sign");
+  check_input_size(acc, d_, "scaled_sign");
+  BitReader r = m.reader();
+  const double v = scale * codec_.get(r);
+  const double signed_v[2] = {v, -v};  // indexed by the sign bit: branch-free on random signs
+  for (int base = 0; base < d_; base += 64) {
+    const int n = std::min(64, d_ - base);
+    const std::uint64_t word = r.get(n);
+    for (int j = 0; j < n; ++j) acc[base + j] += signed_v[(word >> j) & 1u];
+  }
+}
+
+CompressorConstants ScaledSignCompressor::constants() const {
+  CompressorConstants c;
+  c.kind = CompressorConstants::Kind::contractive;
+  c.alpha = 1.0 / d_;
+  c.random = false;
+  return c;
+}
+
+}  // namespace commopt

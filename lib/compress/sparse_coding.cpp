@@ -1,0 +1,119 @@
+// Shared wire format and parameter parsing of RandK and TopK (see sparse_coding.hpp for the format;
+// dasha-family.md §2, ef-local-lazy.md §1 and §2.1).
+#include "compress/sparse_coding.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "compress/bitstream.hpp"
+#include "core/error.hpp"
+
+namespace commopt {
+
+const std::vector<ParamDoc>& sparse_params() {
+  static const std::vector<ParamDoc> params = {
+      // Exactly one of the two is required, so neither has a default; the listing says so.
+      {"k", "(or ratio)", "number of kept coordinates, 1 <= k <= d"},
+      {"ratio", "(or k)", "kept fraction in (0,1]: K = max(1, round(ratio*d))"},
+  };
+  return params;
+}
+
+int resolve_sparse_k(const Spec& spec, int d) {
+  const std::string where = fmt::format("{}: compressor '{}'", spec.what(), spec.str());
+  const bool has_k = spec.has("k");
+  const bool has_ratio = spec.has("ratio");
+  if (has_k && has_ratio)
+    throw UsageError(fmt::format("{} gives both k and ratio; give exactly one, e.g. {}[k=10] or "
+                                 "{}[ratio=0.01]", where, spec.name(), spec.name()));
+  if (!has_k && !has_ratio)
+    throw UsageError(fmt::format("{} needs k or ratio, e.g. {}[k=10] or {}[ratio=0.01]", where,
+                                 spec.name(), spec.name()));
+  if (has_k) {
+    const long long k = spec.get_int("k", 0);
+    if (k < 1 || k > d)
+      throw UsageError(fmt::format("{}: k={} is outside [1, d={}]; use 1 <= k <= {} or ratio in (0,1]",
+                                   where, spec.values().at("k"), d, d));
+    return static_cast<int>(k);
+  }
+  const double ratio = spec.get_double("ratio", 0.0);
+  if (!(ratio > 0.0 && ratio <= 1.0))
+    throw UsageError(fmt::format("{}: ratio={} is outside (0,1]; use e.g. ratio=0.01", where,
+                                 spec.values().at("ratio")));
+  const auto k = static_cast<long long>(std::llround(ratio * static_cast<double>(d)));
+  return static_cast<int>(std::clamp<long long>(k, 1, d));
+}
+
+IndexCoding sparse_index_coding(std::int64_t k, std::int64_t d) {
+  const std::int64_t list_bits = k * index_bits(d);
+  return d < list_bits ? IndexCoding::bitmap : IndexCoding::list;
+}
+
+std::uint64_t sparse_index_section_bits(std::int64_t k, std::int64_t d) {
+  return static_cast<std::uint64_t>(std::min<std::int64_t>(k * index_bits(d), d));
+}
+
+void encode_sparse(std::span<const int> idx, const Vec& x, double scale, int d,
+                   const ValueCodec& codec, Message& out) {
+  const auto k = static_cast<std::int64_t>(idx.size());
+  BitWriter w(out.bytes);
+  out.index_coding = sparse_index_coding(k, d);
+  if (out.index_coding == IndexCoding::list) {
+    const int ib = index_bits(d);
+    for (int i : idx) w.put(static_cast<std::uint64_t>(i), ib);
+  } else {
+    // Build the bitmap 64 coordinates at a time: O(d/64 + K).
+    std::size_t next = 0;
+    for (int base = 0; base < d; base += 64) {
+      std::uint64_t word = 0;
+      while (next < idx.size() && idx[next] < base + 64) word |= std::uint64_t{1} << (idx[next++] - base);
+      w.put(word, std::min(64, d - base));
+    }
+  }
+  for (int i : idx) codec.put(w, scale * x[i]);
+  out.bits = w.bits();
+  out.sent = true;
+}
+
+void check_input_size(const Vec& v, int d, const char* who) {
+  if (v.size() != d)
+    throw std::logic_error(fmt::format("{}: vector has size {}, expected d={}", who, v.size(), d));
+}
+
+void check_message_bits(const Message& m, std::uint64_t expected, const char* who) {
+  if (m.bits != expected)
+    throw std::logic_error(fmt::format("{}: message has {} bits, expected {} (decoded with a different "
+                                       "compressor or value width?)", who, m.bits, expected));
+}
+
+void add_sparse(const Message& m, int k, int d, const ValueCodec& codec, double scale, Vec& acc,
+                const char* who) {
+  if (!m.sent) return;
+  check_input_size(acc, d, who);
+  const std::uint64_t index_section = sparse_index_section_bits(k, d);
+  check_message_bits(m, index_section + static_cast<std::uint64_t>(k) * codec.bits, who);
+  BitReader ir = m.reader();
+  BitReader vr = m.reader();
+  vr.skip(index_section);
+  if (sparse_index_coding(k, d) == IndexCoding::list) {
+    const int ib = index_bits(d);
+    for (int j = 0; j < k; ++j) {
+      const auto i = static_cast<Index>(ir.get(ib));
+      if (i >= d) throw std::logic_error(fmt::format("{}: decoded index {} >= d={}", who, i, d));
+      acc[i] += scale * codec.get(vr);
+    }
+  } else {
+    for (int base = 0; base < d; base += 64) {
+      std::uint64_t word = ir.get(std::min(64, d - base));
+      while (word != 0) {
+        acc[base + std::countr_zero(word)] += scale * codec.get(vr);
+        word &= word - 1;
+      }
+    }
+  }
+}
+
+}  // namespace commopt
