@@ -49,13 +49,20 @@ void list_datasets(const std::string& data_dir) {
 }  // namespace
 
 int cmd_list(const std::vector<std::string>& args) {
-  std::string what = args.empty() ? "all" : args[0];
-  std::string data_dir;
-  for (std::size_t i = 1; i + 1 < args.size(); ++i)
-    if (args[i] == "--data-dir") data_dir = args[i + 1];
-  if (what == "--help" || what == "-h") {
-    fmt::print("usage: commopt list [methods|compressors|problems|datasets] [--data-dir DIR]\n");
-    return 0;
+  std::string what = "all", data_dir;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--help" || args[i] == "-h") {
+      fmt::print("usage: commopt list [methods|compressors|problems|datasets] [--data-dir DIR]\n");
+      return 0;
+    }
+    if (args[i] == "--data-dir") {
+      if (i + 1 == args.size()) throw UsageError("list: --data-dir needs a directory");
+      data_dir = args[++i];
+    } else if (args[i].rfind("--", 0) == 0) {
+      throw UsageError("list: unknown option " + args[i] + "; it takes only --data-dir DIR");
+    } else {
+      what = args[i];
+    }
   }
   const std::vector<std::string> kinds = {"methods", "compressors", "problems", "datasets", "all"};
   if (what == "methods" || what == "all") list_methods();

@@ -74,7 +74,7 @@ TEST_CASE("gd on a quadratic reaches x* and follows (1 - mu/L)^k", "[methods]") 
 
 TEST_CASE("identical seeds give identical traces; different seeds differ", "[methods]") {
   auto p = problem("logreg[data=a1a,lambda=0.01]", 5);
-  for (const std::string& m : {"dasha", "local_sgd[H=3,batch=8]"}) {
+  for (const std::string m : {"dasha", "local_sgd[H=3,batch=8]"}) {
     INFO(m);
     std::optional<std::string> comp;
     if (m == "dasha") comp = "randk[k=5]";

@@ -33,7 +33,8 @@ class Objective {
   // f_i(x) and ∇f_i(x) (full local gradient, costs samples(i) sample gradients). `out` is resized.
   virtual double loss(int i, const Vec& x) const = 0;
   virtual double loss_grad(int i, const Vec& x, Vec& out) const = 0;
-  void grad(int i, const Vec& x, Vec& out) const { (void)loss_grad(i, x, out); }
+  // ∇f_i(x) alone; problems override it when skipping the loss saves work (logistic: no log1p).
+  virtual void grad(int i, const Vec& x, Vec& out) const { (void)loss_grad(i, x, out); }
   // Mean of the sample gradients ∇f_ij(x) over `rows` (indices into worker i's rows; repeats
   // allowed), including the regularizer once. Costs rows.size() sample gradients.
   virtual void minibatch_grad(int i, const Vec& x, std::span<const int> rows, Vec& out) const = 0;

@@ -1,0 +1,105 @@
+// Problem registry and factory (see registry.hpp).
+#include "problems/registry.hpp"
+
+#include <climits>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "problems/datasets.hpp"
+#include "problems/logistic.hpp"
+#include "problems/quadratic.hpp"
+
+namespace commopt {
+
+namespace {
+
+std::vector<ParamDoc> logistic_params(const std::string& default_lambda) {
+  return {
+      {"data", "", "dataset name (searched on the data path) or file path; required"},
+      {"lambda", default_lambda, "regularisation weight λ >= 0"},
+      {"features", "", "feature count (default: largest index in the file); an index above it is an error"},
+      {"bias", "false", "append a constant-1 feature"},
+  };
+}
+
+std::unique_ptr<Objective> make_logistic(const Spec& spec, int workers, const ProblemOptions& opts, bool nonconvex) {
+  if (!spec.has("data"))
+    throw UsageError(fmt::format("{}: '{}' needs data=NAME (e.g. {}[data=a9a]); see `commopt list datasets`",
+                                 spec.what(), spec.str(), spec.name()));
+  std::optional<int> features;
+  if (spec.has("features")) {
+    const long long f = spec.get_int("features", 0);
+    if (f < 1 || f > INT_MAX)
+      throw UsageError(fmt::format("{}: features={} in '{}' must be a positive integer", spec.what(), f, spec.str()));
+    features = static_cast<int>(f);
+  }
+  LogisticOptions lo;
+  lo.nonconvex = nonconvex;
+  lo.lambda = spec.get_double("lambda", nonconvex ? 0.1 : 1e-3);
+  lo.bias = spec.get_bool("bias", false);
+  lo.split = parse_split(opts.split);
+  lo.seed = opts.seed;
+  auto data = load_dataset(spec.get_string("data", ""), opts.data_dir, features);
+  return std::make_unique<LogisticProblem>(std::move(data), workers, lo, spec.str());
+}
+
+std::unique_ptr<Objective> make_quadratic(const Spec& spec, int workers, const ProblemOptions& opts) {
+  (void)parse_split(opts.split);  // a bad --split is an error whatever the problem
+  QuadraticOptions q;
+  const long long d = spec.get_int("d", q.d);
+  if (d < 1 || d > 100000)
+    throw UsageError(fmt::format("{}: d={} in '{}' must be between 1 and 100000", spec.what(), d, spec.str()));
+  q.d = static_cast<int>(d);
+  q.heterogeneity = spec.get_double("workers-heterogeneity", q.heterogeneity);
+  q.mu = spec.get_double("mu", q.mu);
+  q.L = spec.get_double("L", q.L);
+  const long long seed = spec.get_int("seed", 0);
+  if (seed < 0) throw UsageError(fmt::format("{}: seed={} in '{}' must be >= 0", spec.what(), seed, spec.str()));
+  q.seed = static_cast<std::uint64_t>(seed);
+  return std::make_unique<QuadraticProblem>(workers, q, spec.str());
+}
+
+}  // namespace
+
+const std::vector<ProblemEntry>& problem_registry() {
+  static const std::vector<ProblemEntry> entries = {
+      {"logreg",
+       "L2-regularised logistic regression on a LIBSVM dataset: mean log(1+exp(-b a^T x)) + (λ/2)||x||²; "
+       "convex, mu = λ",
+       logistic_params("0.001")},
+      {"logreg_nc",
+       "logistic regression with the nonconvex regulariser λ Σ x_k²/(1+x_k²) of the EF21 experiments "
+       "(default λ = 0.1 as there); mu = 0",
+       logistic_params("0.1")},
+      {"quadratic",
+       "synthetic ½ x^T A_i x − b_i^T x with mean Hessian spectrum exactly [mu, L] and known x*, f*",
+       {
+           {"d", "20", "dimension"},
+           {"workers-heterogeneity", "0.5", "scale h of the per-worker perturbations of A_i and b_i (0 = identical)"},
+           {"mu", "0.1", "smallest eigenvalue of the mean Hessian (> 0)"},
+           {"L", "1", "largest eigenvalue of the mean Hessian (>= mu)"},
+           {"seed", "0", "generator seed (independent of --seed)"},
+       }},
+  };
+  return entries;
+}
+
+std::unique_ptr<Objective> make_problem(const Spec& spec, int workers, const ProblemOptions& opts) {
+  const auto& reg = problem_registry();
+  const ProblemEntry* entry = nullptr;
+  for (const auto& e : reg)
+    if (e.name == spec.name()) entry = &e;
+  if (!entry) {
+    std::vector<std::string> names;
+    for (const auto& e : reg) names.push_back(e.name);
+    throw UsageError(fmt::format("{}: {}", spec.what(), unknown_name_message("problem", spec.name(), names)));
+  }
+  spec.check_keys(entry->params);
+  if (workers < 1) throw UsageError(fmt::format("--workers={} must be at least 1", workers));
+  if (entry->name == "logreg") return make_logistic(spec, workers, opts, false);
+  if (entry->name == "logreg_nc") return make_logistic(spec, workers, opts, true);
+  return make_quadratic(spec, workers, opts);
+}
+
+}  // namespace commopt
