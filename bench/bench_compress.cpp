@@ -1,9 +1,12 @@
-// Throughput of the compressors (dasha-family.md §2): compress and add_decoded at d = 10^6 for
-// identity, randk 1%, topk 1% and scaled_sign, value width 32. Bytes processed = 8·d per call
-// (the dense double input of compress, the dense accumulator of add_decoded).
+// Throughput of every compressor (issue 3 "Speed"; dasha-family.md §2, ef-local-lazy.md §1–2):
+// compress and decode+accumulate (add_decoded) at d ∈ {10^4, 10^6, 10^7} with K = 1% of d where it
+// applies, value width 32, next to a plain copy of the same vector in the same run. Reports
+// items/s = coordinates/s (d per call) and the counter bits_per_coord = message bits / d.
+// BM_FixedK runs RandK and sparse decoding at a fixed K = 1000 for every d (the O(K) targets).
 // No main here: bench_gradient.cpp holds BENCHMARK_MAIN().
 #include <benchmark/benchmark.h>
 
+#include <map>
 #include <string>
 
 #include "compress/compressor.hpp"
@@ -17,56 +20,135 @@ using commopt::Message;
 using commopt::Rng;
 using commopt::Vec;
 
-constexpr int kDim = 1'000'000;
+const std::vector<std::string> kSpecs = {
+    "identity", "randk[ratio=0.01]", "randk[ratio=0.01,shared_seed=true]", "randk_biased[ratio=0.01]",
+    "permk", "topk[ratio=0.01]", "qsgd[s=16]", "qsgd[s=16,code=elias]", "natural", "natural_dithering[s=8]",
+    "sign", "scaled_sign", "block_sign[blocks=100]", "qtopk[ratio=0.01,s=16]", "qrandk[ratio=0.01,s=16]",
+    "signtopk[ratio=0.01]", "signrandk[ratio=0.01]", "grbs[ratio=0.01]", "laq[bits=4]", "bernoulli[p=0.5]",
+    "powersgd[rank=2]"};
 
-const char* const kSpecs[] = {"identity", "randk[ratio=0.01]", "topk[ratio=0.01]", "scaled_sign"};
-
-Vec bench_vector() {
-  Rng rng(7, 0, 0, commopt::Purpose::data);
-  Vec x(kDim);
+const Vec& bench_vector(int d) {
+  static std::map<int, Vec> cache;
+  auto it = cache.find(d);
+  if (it != cache.end()) return it->second;
+  Rng rng(7, 0, d, commopt::Purpose::data);
+  Vec x(d);
   for (auto& v : x) v = rng.normal();
-  return x;
+  return cache.emplace(d, std::move(x)).first->second;
 }
 
-CompressorPtr bench_compressor(int which) {
-  return commopt::make_compressor(commopt::Spec::parse(kSpecs[which], "bench"), kDim, 32);
+std::string spec_text(std::size_t which, int d) {
+  std::string s = kSpecs[which];
+  if (s == "powersgd[rank=2]") s = d == 10'000 ? "powersgd[rank=2,shape=100x100]"
+                                  : d == 1'000'000 ? "powersgd[rank=2,shape=1000x1000]"
+                                                   : "powersgd[rank=2,shape=1000x10000]";
+  return s;
+}
+
+CompressorPtr bench_compressor(const std::string& text, int d) {
+  // permk: 100 workers, so each keeps 1% of the coordinates like the K = 1% compressors.
+  return commopt::make_compressor(commopt::Spec::parse(text, "bench"), d, 32, {0, 100});
+}
+
+Rng round_rng(const commopt::Compressor& c, std::int64_t round) {
+  return c.needs_shared_randomness() ? Rng(1, commopt::kServer, round, commopt::Purpose::shared)
+                                     : Rng(1, 0, round, commopt::Purpose::compress);
+}
+
+void BM_Copy(benchmark::State& state) {
+  const auto d = static_cast<int>(state.range(0));
+  const Vec& x = bench_vector(d);
+  Vec y(d);
+  for (auto _ : state) {
+    y = x;
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel("copy");
+  state.counters["bits_per_coord"] = 64;  // the dense double vector
+  state.SetItemsProcessed(state.iterations() * d);
 }
 
 void BM_Compress(benchmark::State& state) {
-  const auto which = static_cast<int>(state.range(0));
-  const CompressorPtr c = bench_compressor(which);
-  const Vec x = bench_vector();
+  const auto which = static_cast<std::size_t>(state.range(0));
+  const auto d = static_cast<int>(state.range(1));
+  const std::string text = spec_text(which, d);
+  const CompressorPtr c = bench_compressor(text, d);
+  const Vec& x = bench_vector(d);
   Message msg;
   std::int64_t round = 0;
+  double bits = 0;
   for (auto _ : state) {
-    Rng rng(1, 0, round++, commopt::Purpose::compress);
+    Rng rng = round_rng(*c, round++);
     c->compress(x, rng, msg);
+    bits += static_cast<double>(msg.bits);
     benchmark::DoNotOptimize(msg.bytes.data());
   }
-  state.SetLabel(kSpecs[which]);
-  state.SetBytesProcessed(state.iterations() * kDim * static_cast<std::int64_t>(sizeof(double)));
-  state.counters["msg_bits"] = static_cast<double>(msg.bits);
+  state.SetLabel(text);
+  state.SetItemsProcessed(state.iterations() * d);
+  state.counters["bits_per_coord"] = bits / static_cast<double>(state.iterations()) / d;
 }
 
-void BM_CompressAddDecoded(benchmark::State& state) {
-  const auto which = static_cast<int>(state.range(0));
-  const CompressorPtr c = bench_compressor(which);
-  const Vec x = bench_vector();
+void BM_AddDecoded(benchmark::State& state) {
+  const auto which = static_cast<std::size_t>(state.range(0));
+  const auto d = static_cast<int>(state.range(1));
+  const std::string text = spec_text(which, d);
+  const CompressorPtr c = bench_compressor(text, d);
+  const CompressorPtr server = bench_compressor(text, d);
   Message msg;
-  Rng rng(1, 0, 0, commopt::Purpose::compress);
-  c->compress(x, rng, msg);
-  Vec acc = Vec::Zero(kDim);
+  for (std::int64_t r = 0; !msg.sent; ++r) {  // bernoulli: take a sent message
+    Rng rng = round_rng(*c, r);
+    c->compress(bench_vector(d), rng, msg);
+  }
+  Vec acc = Vec::Zero(d);
   for (auto _ : state) {
-    c->add_decoded(msg, 0.5, acc);
+    server->add_decoded(msg, 0.5, acc);
     benchmark::DoNotOptimize(acc.data());
     benchmark::ClobberMemory();
   }
-  state.SetLabel(kSpecs[which]);
-  state.SetBytesProcessed(state.iterations() * kDim * static_cast<std::int64_t>(sizeof(double)));
-  state.counters["msg_bits"] = static_cast<double>(msg.bits);
+  state.SetLabel(text);
+  state.SetItemsProcessed(state.iterations() * d);
+  state.counters["bits_per_coord"] = static_cast<double>(msg.bits) / d;
+}
+
+// Fixed K = 1000 for every d: time per call should not grow with d (O(K)). Items = K per call.
+void BM_FixedK(benchmark::State& state) {
+  const char* const specs[] = {"randk[k=1000]", "randk[k=1000,shared_seed=true]", "topk[k=1000]"};
+  const auto which = static_cast<std::size_t>(state.range(0));
+  const auto d = static_cast<int>(state.range(1));
+  const bool decode = state.range(2) != 0;
+  const CompressorPtr c = bench_compressor(specs[which], d);
+  const Vec& x = bench_vector(d);
+  Message msg;
+  Rng rng0 = round_rng(*c, 0);
+  c->compress(x, rng0, msg);
+  Vec acc = Vec::Zero(d);
+  std::int64_t round = 1;
+  for (auto _ : state) {
+    if (decode) {
+      c->add_decoded(msg, 0.5, acc);
+      benchmark::DoNotOptimize(acc.data());
+    } else {
+      Rng rng = round_rng(*c, round++);
+      c->compress(x, rng, msg);
+      benchmark::DoNotOptimize(msg.bytes.data());
+    }
+  }
+  state.SetLabel(std::string(specs[which]) + (decode ? " add_decoded" : " compress"));
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+
+void all_specs(benchmark::internal::Benchmark* b) {
+  for (std::size_t i = 0; i < kSpecs.size(); ++i)
+    for (int d : {10'000, 1'000'000, 10'000'000}) b->Args({static_cast<std::int64_t>(i), d});
 }
 
 }  // namespace
 
-BENCHMARK(BM_Compress)->DenseRange(0, 3)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_CompressAddDecoded)->DenseRange(0, 3)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Copy)->Arg(10'000)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Compress)->Apply(all_specs)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_AddDecoded)->Apply(all_specs)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FixedK)
+    ->ArgsProduct({{0, 1}, {10'000, 1'000'000, 10'000'000}, {0, 1}})
+    ->Args({2, 10'000, 1})->Args({2, 1'000'000, 1})->Args({2, 10'000'000, 1})
+    ->Unit(benchmark::kMicrosecond);

@@ -29,7 +29,7 @@ void list_methods() {
 void list_compressors() {
   fmt::print("compressors (--compressor NAME[key=value,...]):\n");
   for (const auto& c : compressor_registry()) {
-    fmt::print("  {:<12} {}\n", c.name, c.doc);
+    fmt::print("  {:<17} {}\n      constant: {}\n      flags: {}\n", c.name, c.doc, c.constant, c.flags);
     print_params(c.params);
   }
 }

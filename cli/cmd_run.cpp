@@ -1,4 +1,5 @@
 // `commopt run`: one method on one problem; writes <out>.csv and <out>.json, prints a summary line.
+#include <cstdlib>
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -8,6 +9,10 @@
 #include "core/error.hpp"
 #include "problems/registry.hpp"
 #include "run/job.hpp"
+#include "theory/fstar.hpp"
+#ifdef COMMOPT_HAVE_MPI
+#include "net/mpi/mpi_run.hpp"
+#endif
 
 namespace po = boost::program_options;
 
@@ -19,10 +24,37 @@ std::string sanitize(std::string s) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') c = '_';
   return s;
 }
+
+// The rank and size an MPI launcher (Open MPI's mpirun, or a PMI/PMIx one) gave this process; -1
+// when none started it.
+int launcher_env(const char* ompi, const char* pmi, const char* pmix) {
+  for (const char* name : {ompi, pmi, pmix})
+    if (name)
+      if (const char* v = std::getenv(name)) return std::atoi(v);
+  return -1;
+}
+int launcher_rank() { return launcher_env("OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK"); }
+int launcher_size() { return launcher_env("OMPI_COMM_WORLD_SIZE", "PMI_SIZE", nullptr); }
+
+const char* const kLaunch =
+    "start it with mpirun, e.g. `mpirun -np 4 commopt run --backend mpi ...` (as root add --allow-run-as-root; "
+    "more ranks than cores need --oversubscribe)";
+
+int run(const std::vector<std::string>& args);
 }  // namespace
 
 int cmd_run(const std::vector<std::string>& args) {
-  std::string problem, method, compressor, out, split, data_dir, target_on;
+  try {
+    return run(args);
+  } catch (...) {
+    if (launcher_rank() > 0) return 2;  // under mpirun the same bad input is reported once, by rank 0
+    throw;
+  }
+}
+
+namespace {
+int run(const std::vector<std::string>& args) {
+  std::string problem, method, compressor, out, split, data_dir, target_on, backend;
   int workers = 10, value_bits = 32;
   long long rounds = 1000, log_every = 0;
   std::uint64_t seed = 0;
@@ -46,7 +78,9 @@ int cmd_run(const std::vector<std::string>& args) {
       ("data-dir", po::value(&data_dir), "first directory to search for datasets")
       ("log-every", po::value(&log_every)->default_value(0), "log every N rounds (0: log-spaced grid)")
       ("out,o", po::value(&out), "trace file (default runs/<problem>-<method>-s<seed>.csv)")
-      ("quiet,q", po::bool_switch(&quiet), "no progress bar and no summary line");
+      ("quiet,q", po::bool_switch(&quiet), "no progress bar and no summary line")
+      ("backend", po::value(&backend)->default_value("sim"),
+       "sim (all workers in this process) or mpi (workers spread over the ranks of mpirun; see README)");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   if (vm.count("help")) {
@@ -57,13 +91,16 @@ int cmd_run(const std::vector<std::string>& args) {
   po::notify(vm);
   if (workers < 1) throw UsageError(fmt::format("--workers {}: need at least 1 worker", workers));
   if (log_every < 0) throw UsageError("--log-every must be >= 0");
+  if (backend != "sim" && backend != "mpi") throw UsageError("--backend " + backend + ": use sim or mpi");
+  if (backend == "mpi" && launcher_size() < 0) throw UsageError(std::string("--backend mpi: ") + kLaunch);
+  if (backend == "sim" && launcher_size() > 1)
+    throw UsageError(fmt::format("mpirun started {} processes but --backend is sim: add --backend mpi", launcher_size()));
 
   ProblemOptions popts;
   popts.split = split;
   popts.seed = seed;
   popts.data_dir = data_dir;
   const Spec problem_spec = Spec::parse(problem, "--problem");
-  auto objective = make_problem(problem_spec, workers, popts);
 
   JobSpec job;
   job.method = method;
@@ -82,7 +119,32 @@ int cmd_run(const std::vector<std::string>& args) {
   job.progress = !quiet;
   job.extra_meta["split"] = split;
   job.extra_meta["command"] = "run";
-  const JobResult r = run_job(*objective, job);
+  JobResult r;
+  if (backend == "mpi") {
+#ifdef COMMOPT_HAVE_MPI
+    job.progress = false;
+    const ObjectiveFactory factory = [&](int begin, int end, const std::optional<ProblemConstants>& constants) {
+      ProblemOptions o = popts;
+      o.worker_begin = begin;
+      o.worker_end = end;
+      o.constants = constants;
+      auto p = make_problem(problem_spec, workers, o);
+      // The process holding every worker solves f* (for the gap column) before constants are shared.
+      if (begin == 0 && end == -1 && !constants && p->convex()) (void)ensure_f_star(*p);
+      return p;
+    };
+    MpiRun m = run_job_mpi(factory, workers, job);
+    if (!m.result) return m.exit_code;
+    r = std::move(*m.result);
+#else
+    throw UsageError("--backend mpi: this build has no MPI support; install libopenmpi-dev and rebuild");
+#endif
+  } else {
+    auto objective = make_problem(problem_spec, workers, popts);
+    // Convex problems get f* (Newton-CG to ||grad f|| <= 1e-10, cached) so the trace has its gap column.
+    if (objective->convex()) job.extra_meta["f_star"] = describe_f_star(*objective, ensure_f_star(*objective));
+    r = run_job(*objective, job);
+  }
   if (!quiet) {
     const TraceRow& last = r.run.last;
     fmt::print("status={} rounds={} bits_up/worker={:.6g} bits_down/worker={:.6g} loss={:.6g} grad_norm_sq={:.6g} "
@@ -92,5 +154,6 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   return 0;
 }
+}  // namespace
 
 }  // namespace commopt::cli

@@ -8,4 +8,8 @@ namespace commopt::cli {
 int cmd_run(const std::vector<std::string>& args);
 int cmd_list(const std::vector<std::string>& args);
 int cmd_demo(const std::vector<std::string>& args);
+int cmd_data(const std::vector<std::string>& args);
+int cmd_check(const std::vector<std::string>& args);
+int cmd_theory(const std::vector<std::string>& args);
+int cmd_sweep(const std::vector<std::string>& args);
 }  // namespace commopt::cli

@@ -24,6 +24,10 @@ const std::vector<Command>& commands() {
       {"run", "run one method on one problem and write its trace", &commopt::cli::cmd_run},
       {"list", "list methods, compressors, problems or datasets", &commopt::cli::cmd_list},
       {"demo", "the default job on the shipped data: every method on a9a, one table", &commopt::cli::cmd_demo},
+      {"data", "a dataset's sizes and checksum, or a problem's constants and f*", &commopt::cli::cmd_data},
+      {"check", "every method's theorem as executable checks; exit 1 when one breaks", &commopt::cli::cmd_check},
+      {"theory", "a method's theorem card filled with the problem's numbers", &commopt::cli::cmd_theory},
+      {"sweep", "an experiment (TOML): runs x step-size grid x seeds, resumable; one table", &commopt::cli::cmd_sweep},
   };
   return cmds;
 }

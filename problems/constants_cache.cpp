@@ -17,7 +17,7 @@ namespace commopt {
 namespace fs = std::filesystem;
 
 namespace {
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 2: per-sample, L_pm, noise constants and kinds
 
 bool finite_nonneg(double v) { return std::isfinite(v) && v >= 0; }
 }  // namespace
@@ -44,31 +44,24 @@ fs::path constants_cache_file(const std::string& key) {
   return dir / ("constants-" + hex64(fnv1a64(key)) + ".json");
 }
 
-std::optional<ProblemConstants> load_cached_constants(const std::string& key, int workers) {
+int constants_cache_version() { return kFormatVersion; }
+
+std::optional<nlohmann::json> load_cache_entry(const std::string& key) {
   const fs::path file = constants_cache_file(key);
   if (file.empty()) return std::nullopt;
   try {
     std::ifstream in(file);
     if (!in) return std::nullopt;
-    const nlohmann::json j = nlohmann::json::parse(in);
-    if (j.at("version").get<int>() != kFormatVersion || j.at("key").get<std::string>() != key) return std::nullopt;
-    ProblemConstants c;
-    c.L = j.at("L").get<double>();
-    c.mu = j.at("mu").get<double>();
-    c.L_i = j.at("L_i").get<std::vector<double>>();
-    if (static_cast<int>(c.L_i.size()) != workers || !finite_nonneg(c.L) || !finite_nonneg(c.mu)) return std::nullopt;
-    for (double l : c.L_i)
-      if (!finite_nonneg(l)) return std::nullopt;
-    summarize_L_i(c);
-    if (j.contains("f_star") && !j.at("f_star").is_null()) c.f_star = j.at("f_star").get<double>();
-    c.source = "cache";
-    return c;
+    nlohmann::json j = nlohmann::json::parse(in);
+    if (!j.is_object() || j.at("version").get<int>() != kFormatVersion || j.at("key").get<std::string>() != key)
+      return std::nullopt;
+    return j;
   } catch (const std::exception&) {
     return std::nullopt;  // corrupt or truncated: recompute
   }
 }
 
-bool store_cached_constants(const std::string& key, const ProblemConstants& c) {
+bool store_cache_entry(const std::string& key, const nlohmann::json& entry) {
   const fs::path file = constants_cache_file(key);
   if (file.empty()) return false;
   static std::atomic<unsigned> counter{0};
@@ -76,14 +69,9 @@ bool store_cached_constants(const std::string& key, const ProblemConstants& c) {
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
     if (ec) return false;
-    nlohmann::json j;
+    nlohmann::json j = entry;
     j["version"] = kFormatVersion;
     j["key"] = key;
-    j["L"] = c.L;
-    j["L_i"] = c.L_i;
-    j["mu"] = c.mu;
-    j["f_star"] = c.f_star ? nlohmann::json(*c.f_star) : nlohmann::json(nullptr);
-    j["computed_by"] = c.source;
     const fs::path tmp = file.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
     {
       std::ofstream out(tmp, std::ios::trunc);
@@ -103,6 +91,69 @@ bool store_cached_constants(const std::string& key, const ProblemConstants& c) {
   } catch (const std::exception&) {
     return false;
   }
+}
+
+std::optional<ProblemConstants> load_cached_constants(const std::string& key, int workers) {
+  const auto entry = load_cache_entry(key);
+  if (!entry) return std::nullopt;
+  try {
+    const nlohmann::json& j = *entry;
+    ProblemConstants c;
+    c.L = j.at("L").get<double>();
+    c.mu = j.at("mu").get<double>();
+    c.L_i = j.at("L_i").get<std::vector<double>>();
+    c.L_max_sample_rms = j.at("L_max_sample_rms").get<double>();
+    c.L_max_sample = j.at("L_max_sample").get<double>();
+    c.L_pm = j.at("L_pm").get<double>();
+    c.L_pm_local = j.at("L_pm_local").get<double>();
+    c.sigma_sq = j.at("sigma_sq").get<double>();
+    c.L_sigma = j.at("L_sigma").get<double>();
+    if (static_cast<int>(c.L_i.size()) != workers) return std::nullopt;
+    for (double v : {c.L, c.mu, c.L_max_sample_rms, c.L_max_sample, c.L_pm, c.L_pm_local, c.sigma_sq, c.L_sigma})
+      if (!finite_nonneg(v)) return std::nullopt;
+    for (double l : c.L_i)
+      if (!finite_nonneg(l)) return std::nullopt;
+    const auto kind = [&](const char* name) -> std::optional<ConstantKind> {
+      const std::string k = j.at(name).get<std::string>();
+      for (ConstantKind v : {ConstantKind::exact, ConstantKind::upper_bound, ConstantKind::estimate})
+        if (k == constant_kind_name(v)) return v;
+      return std::nullopt;
+    };
+    const auto ks = kind("smoothness_kind"), kp = kind("L_pm_kind"), kn = kind("noise_kind");
+    if (!ks || !kp || !kn) return std::nullopt;
+    c.smoothness_kind = *ks;
+    c.L_pm_kind = *kp;
+    c.noise_kind = *kn;
+    summarize_L_i(c);
+    if (j.contains("f_star") && !j.at("f_star").is_null()) {
+      c.f_star = j.at("f_star").get<double>();
+      if (!std::isfinite(*c.f_star)) return std::nullopt;
+      c.f_lower = *c.f_star;
+    }
+    c.source = "cache";
+    return c;
+  } catch (const std::exception&) {
+    return std::nullopt;  // missing or mistyped field: recompute
+  }
+}
+
+bool store_cached_constants(const std::string& key, const ProblemConstants& c) {
+  nlohmann::json j;
+  j["L"] = c.L;
+  j["L_i"] = c.L_i;
+  j["mu"] = c.mu;
+  j["L_max_sample_rms"] = c.L_max_sample_rms;
+  j["L_max_sample"] = c.L_max_sample;
+  j["L_pm"] = c.L_pm;
+  j["L_pm_local"] = c.L_pm_local;
+  j["sigma_sq"] = c.sigma_sq;
+  j["L_sigma"] = c.L_sigma;
+  j["smoothness_kind"] = constant_kind_name(c.smoothness_kind);
+  j["L_pm_kind"] = constant_kind_name(c.L_pm_kind);
+  j["noise_kind"] = constant_kind_name(c.noise_kind);
+  j["f_star"] = c.f_star ? nlohmann::json(*c.f_star) : nlohmann::json(nullptr);
+  j["computed_by"] = c.source;
+  return store_cache_entry(key, j);
 }
 
 }  // namespace commopt

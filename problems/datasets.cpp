@@ -125,14 +125,14 @@ fs::path resolve_dataset(const std::string& name, const std::string& data_dir) {
 }
 
 std::shared_ptr<const LibsvmData> load_dataset(const std::string& name, const std::string& data_dir,
-                                               std::optional<int> features) {
+                                               std::optional<int> features, const RowSelection& rows) {
   const fs::path path = resolve_dataset(name, data_dir);
   std::error_code ec;
   const fs::path canon = fs::weakly_canonical(fs::absolute(path, ec), ec);
   const auto size = fs::file_size(path, ec);
   const auto mtime = fs::last_write_time(path, ec).time_since_epoch().count();
-  const std::string key = fmt::format("{}|{}|{}|{}", canon.string(), size, static_cast<long long>(mtime),
-                                      features ? *features : 0);
+  const std::string key = fmt::format("{}|{}|{}|{}|{}", canon.string(), size, static_cast<long long>(mtime),
+                                      features ? *features : 0, rows.keep ? rows.key : "all");
   std::promise<std::shared_ptr<const LibsvmData>> promise;
   std::shared_future<std::shared_ptr<const LibsvmData>> future;
   bool owner = false;
@@ -151,6 +151,7 @@ std::shared_ptr<const LibsvmData> load_dataset(const std::string& name, const st
     try {
       LibsvmOptions opts;
       opts.features = features;
+      opts.keep_rows = rows.keep;
       opts.name = name.find('/') == std::string::npos && !is_file(name) ? name : dataset_name_from_file(path);
       promise.set_value(std::make_shared<const LibsvmData>(read_libsvm(path, opts)));
     } catch (...) {

@@ -36,8 +36,15 @@ std::filesystem::path resolve_dataset(const std::string& name, const std::string
 
 // Parsed dataset, shared: the same file (same size and mtime) with the same feature override is
 // parsed once per process. Thread-safe; concurrent requests for one file wait for one parse.
+// With `rows`, only the rows it keeps are parsed (LibsvmOptions::keep_rows); `rows.key` names the
+// selection in the cache.
+struct RowSelection {
+  std::string key;
+  std::function<std::vector<char>(const Vec& labels)> keep;
+};
 std::shared_ptr<const LibsvmData> load_dataset(const std::string& name, const std::string& data_dir,
-                                               std::optional<int> features = std::nullopt);
+                                               std::optional<int> features = std::nullopt,
+                                               const RowSelection& rows = {});
 
 // Dataset files found on the search path (first occurrence of each name wins), in search order
 // and by name within a directory. With `parse`, each is loaded (through the cache) and its

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <stdexcept>
 
 #include <boost/iostreams/device/array.hpp>
 #include <boost/iostreams/filter/bzip2.hpp>
@@ -103,9 +104,11 @@ class Parser {
       std::size_t end = text_.find('\n', pos);
       if (end == std::string_view::npos) end = text_.size();
       ++line_;
-      parse_line(text_.data() + pos, text_.data() + end);
+      if (opts_.keep_rows) scan_line(text_.data() + pos, text_.data() + end);
+      else parse_line(text_.data() + pos, text_.data() + end);
       pos = end + 1;
     }
+    if (opts_.keep_rows) parse_kept_rows();
     if (labels_.empty())
       throw UsageError(fmt::format("{}: empty file (no data lines); expected LIBSVM lines 'label index:value ...'",
                                    source_));
@@ -115,6 +118,58 @@ class Parser {
  private:
   [[noreturn]] void fail(const std::string& what) const {
     throw UsageError(fmt::format("{}, line {}: {}", source_, line_, what));
+  }
+
+  // First pass with keep_rows: the label and the largest index (the last one: indices increase).
+  void scan_line(const char* p, const char* e) {
+    while (p != e && is_space(*p)) ++p;
+    if (p == e || *p == '#') return;
+    const char* const begin = p;
+    while (p != e && !is_space(*p)) ++p;
+    // parse_line reports what is wrong with a line that fails the checks below.
+    const auto reject = [&] {
+      parse_line(begin, e);
+      throw std::logic_error("LIBSVM scan: a line rejected by the scan passed the parser");
+    };
+    double label = 0;
+    if (!parse_double(begin, p, label)) reject();
+    std::string_view last;
+    for (;;) {
+      while (p != e && is_space(*p)) ++p;
+      if (p == e || *p == '#') break;
+      const char* t = p;
+      while (p != e && !is_space(*p)) ++p;
+      last = std::string_view(t, static_cast<std::size_t>(p - t));
+    }
+    if (!last.empty()) {
+      long long idx = 0;
+      const std::size_t colon = last.find(':');
+      if (colon == std::string_view::npos || !parse_index(last.data(), last.data() + colon, idx) || idx <= 0 ||
+          idx > INT_MAX || (opts_.features && idx > *opts_.features))
+        reject();
+      max_index_ = std::max(max_index_, static_cast<int>(idx));
+    }
+    lines_.push_back({begin, e, line_});
+    labels_.push_back(label);
+  }
+
+  // Second pass with keep_rows: full parse of the kept rows, empty rows elsewhere.
+  void parse_kept_rows() {
+    std::vector<double> raw;
+    raw.swap(labels_);
+    bool binary = false;
+    const std::vector<char> keep = opts_.keep_rows(map_labels(raw, binary));
+    if (keep.size() != raw.size()) throw std::logic_error("LibsvmOptions::keep_rows: one flag per row expected");
+    for (std::size_t r = 0; r < lines_.size(); ++r) {
+      if (keep[r]) {
+        line_ = lines_[r].line;
+        parse_line(lines_[r].begin, lines_[r].end);
+        ++rows_parsed_;
+      } else {
+        outer_.push_back(static_cast<int>(inner_.size()));
+        labels_.push_back(raw[r]);
+      }
+    }
   }
 
   void parse_line(const char* p, const char* e) {
@@ -167,24 +222,32 @@ class Parser {
     const auto rows = static_cast<Index>(labels_.size());
     d.A = Eigen::Map<const Csr>(rows, cols, static_cast<Index>(inner_.size()), outer_.data(), inner_.data(),
                                 values_.data());
-    std::map<double, long> counts;
-    for (double l : labels_) ++counts[l];
-    d.b = Eigen::Map<const Vec>(labels_.data(), rows);
-    if (counts.size() == 2) {
-      const double lo = counts.begin()->first;
-      for (Index r = 0; r < rows; ++r) d.b[r] = d.b[r] == lo ? -1.0 : 1.0;
-      d.info.binary = true;
-    } else {
-      d.info.binary = std::all_of(counts.begin(), counts.end(),
-                                  [](const auto& kv) { return kv.first == 1.0 || kv.first == -1.0; });
-    }
-    for (const auto& [l, c] : counts) d.info.labels.push_back({l, c});
+    d.b = map_labels(labels_, d.info.binary, &d.info.labels);
     d.info.name = opts_.name;
     d.info.parsed = true;
     d.info.rows = static_cast<long>(rows);
     d.info.features = cols;
     d.info.nnz = static_cast<long>(inner_.size());
+    d.info.rows_parsed = opts_.keep_rows ? rows_parsed_ : static_cast<long>(rows);
     return d;
+  }
+
+  // Labels as ±1 when there are exactly two (the smaller one is −1), raw otherwise.
+  static Vec map_labels(const std::vector<double>& raw, bool& binary, std::vector<LabelCount>* counts_out = nullptr) {
+    std::map<double, long> counts;
+    for (double l : raw) ++counts[l];
+    Vec b = Eigen::Map<const Vec>(raw.data(), static_cast<Index>(raw.size()));
+    if (counts.size() == 2) {
+      const double lo = counts.begin()->first;
+      for (Index r = 0; r < b.size(); ++r) b[r] = b[r] == lo ? -1.0 : 1.0;
+      binary = true;
+    } else {
+      binary = std::all_of(counts.begin(), counts.end(),
+                           [](const auto& kv) { return kv.first == 1.0 || kv.first == -1.0; });
+    }
+    if (counts_out)
+      for (const auto& [l, c] : counts) counts_out->push_back({l, c});
+    return b;
   }
 
   std::string_view text_;
@@ -194,6 +257,13 @@ class Parser {
   int max_index_ = 0;
   std::vector<int> outer_, inner_;
   std::vector<double> values_, labels_;
+  struct LineRef {
+    const char* begin;
+    const char* end;
+    long line;
+  };
+  std::vector<LineRef> lines_;  // data lines (keep_rows only)
+  long rows_parsed_ = 0;
 };
 
 }  // namespace

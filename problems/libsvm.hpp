@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,7 +32,8 @@ struct DatasetInfo {
   bool parsed = false;
   long rows = 0;
   int features = 0;               // largest index, or the user's override
-  long nnz = 0;                   // stored index:value pairs (explicit zeros included)
+  long nnz = 0;                   // stored index:value pairs (explicit zeros included) of the parsed rows
+  long rows_parsed = 0;           // rows whose entries were read (< rows with LibsvmOptions::keep_rows)
   std::vector<LabelCount> labels; // distinct raw labels, ascending
   bool binary = false;            // exactly two labels (mapped to -1 < +1) or only ±1 present
   std::string checksum;           // FNV-1a 64 of the decompressed content, hex
@@ -46,6 +48,10 @@ struct LibsvmData {
 struct LibsvmOptions {
   std::optional<int> features;  // feature count; an index above it is an error. Default: largest index
   std::string name;             // dataset name for DatasetInfo (default: file name sans suffix)
+  // Rows to parse, given every row's label (±1 when binary) — a process holding some workers of a
+  // split. The other rows are kept empty (no entries): only their label and largest index are
+  // read, and malformed entries in them are not detected. Empty: parse every row.
+  std::function<std::vector<char>(const Vec& labels)> keep_rows;
 };
 
 // Compression detected from the first bytes: "xz", "bzip2", "gzip" or "none".

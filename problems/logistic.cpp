@@ -10,7 +10,6 @@
 
 #include "core/error.hpp"
 #include "problems/constants_cache.hpp"
-#include "problems/spectral.hpp"
 
 namespace commopt {
 
@@ -28,6 +27,13 @@ inline SampleTerms sample_terms(double t) {
   return {std::max(t, 0.0) + std::log1p(e), t >= 0 ? inv : e * inv};
 }
 
+// The loss of one sample, and ψ with d/dz loss = −b ψ, from SampleTerms at t = −b z (s = σ(−b z)):
+// logistic/softmax: softplus(t), ψ = s;  sigmoid_lsq: s², ψ = 2 s² (1 − s).
+inline double sample_loss(LossKind k, const SampleTerms& st) {
+  return k == LossKind::sigmoid_lsq ? st.sigma * st.sigma : st.loss;
+}
+inline double sample_psi(LossKind k, double s) { return k == LossKind::sigmoid_lsq ? 2 * s * s * (1 - s) : s; }
+
 }  // namespace
 
 LogisticProblem::LogisticProblem(std::shared_ptr<const LibsvmData> data, int workers, const LogisticOptions& opts,
@@ -39,15 +45,21 @@ LogisticProblem::LogisticProblem(std::shared_ptr<const LibsvmData> data, int wor
   if (!std::isfinite(opts.lambda) || opts.lambda < 0)
     throw UsageError(fmt::format("{}: lambda={} must be a finite number >= 0", name_, opts.lambda));
   const Split split = make_split(data->b, workers, opts.split, opts.seed);
-  dim_ = static_cast<int>(data->A.cols()) + (opts.bias ? 1 : 0);
+  features_ = static_cast<int>(data->A.cols()) + (opts.bias ? 1 : 0);
+  dim_ = opts.loss == LossKind::softmax ? 2 * features_ : features_;
   w_.resize(static_cast<std::size_t>(workers));
-  for (int i = 0; i < workers; ++i) {
+  const int end = opts.worker_end < 0 ? workers : opts.worker_end;
+  for (int i = opts.worker_begin; i < end; ++i) {  // every worker unless this process holds a block
     Worker& w = w_[static_cast<std::size_t>(i)];
     const auto rows = split.rows(i);
     w.A = gather_rows(data->A, rows, opts.bias);
     w.b.resize(static_cast<Index>(rows.size()));
     for (std::size_t j = 0; j < rows.size(); ++j) w.b[static_cast<Index>(j)] = data->b[rows[j]];
     w.z.resize(static_cast<Index>(rows.size()));
+    if (opts.loss == LossKind::softmax) {
+      w.u.resize(features_);
+      w.gu.resize(features_);
+    }
   }
 }
 
@@ -70,50 +82,79 @@ void LogisticProblem::add_regularizer_grad(const Vec& x, Vec& out) const {
   }
 }
 
+const Vec& LogisticProblem::data_point(const Worker& w, const Vec& x) const {
+  if (opts_.loss != LossKind::softmax) return x;
+  for (int k = 0; k < features_; ++k) w.u[k] = x[2 * k + 1] - x[2 * k];  // u = W_{:,1} − W_{:,0}
+  return w.u;
+}
+
+Vec& LogisticProblem::grad_target(const Worker& w, Vec& out) const {
+  out.resize(dim_);
+  return opts_.loss == LossKind::softmax ? w.gu : out;
+}
+
+void LogisticProblem::lift_grad(const Worker& w, Vec& out) const {
+  if (opts_.loss != LossKind::softmax) return;
+  for (int k = 0; k < features_; ++k) {
+    out[2 * k + 1] = w.gu[k];
+    out[2 * k] = -w.gu[k];
+  }
+}
+
 double LogisticProblem::loss(int i, const Vec& x) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
-  w.z.noalias() = w.A * x;
+  w.z.noalias() = w.A * data_point(w, x);
   double sum = 0;
-  for (Index j = 0; j < w.z.size(); ++j) sum += sample_terms(-w.b[j] * w.z[j]).loss;
+  for (Index j = 0; j < w.z.size(); ++j) sum += sample_loss(opts_.loss, sample_terms(-w.b[j] * w.z[j]));
   return sum / static_cast<double>(w.z.size()) + regularizer(x);
 }
 
 double LogisticProblem::loss_grad(int i, const Vec& x, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
-  w.z.noalias() = w.A * x;
+  w.z.noalias() = w.A * data_point(w, x);
   const double inv_m = 1.0 / static_cast<double>(w.z.size());
   double sum = 0;
   for (Index j = 0; j < w.z.size(); ++j) {
     const SampleTerms s = sample_terms(-w.b[j] * w.z[j]);
-    sum += s.loss;
-    w.z[j] = -w.b[j] * s.sigma * inv_m;  // d/dz_j of the mean loss
+    sum += sample_loss(opts_.loss, s);
+    w.z[j] = -w.b[j] * sample_psi(opts_.loss, s.sigma) * inv_m;  // d/dz_j of the mean loss
   }
-  out.resize(dim_);
-  out.noalias() = w.A.transpose() * w.z;
+  Vec& g = grad_target(w, out);
+  g.noalias() = w.A.transpose() * w.z;
+  lift_grad(w, out);
   add_regularizer_grad(x, out);
   return sum * inv_m + regularizer(x);
 }
 
-// The gradient without the loss: s_j = −b_j σ(−b_j z_j)/m_i = −b_j/(m_i (1 + exp(b_j z_j))), one
-// vectorized exp per row and no log1p (exp overflowing to +inf gives the correct limit 0).
-// (A fused single pass over blocks of rows was measured slower than Eigen's two SpMVs here.)
+// The gradient without the loss: for the logistic losses s_j = −b_j σ(−b_j z_j)/m_i =
+// −b_j/(m_i (1 + exp(b_j z_j))), one vectorized exp per row and no log1p (exp overflowing to +inf
+// gives the correct limit 0). (A fused single pass over blocks of rows was measured slower than
+// Eigen's two SpMVs here.) sigmoid_lsq takes the per-sample loop of loss_grad without the loss.
 void LogisticProblem::grad(int i, const Vec& x, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
-  w.z.noalias() = w.A * x;
+  w.z.noalias() = w.A * data_point(w, x);
   const double inv_m = 1.0 / static_cast<double>(w.z.size());
-  w.z.array() = (-inv_m * w.b.array()) / (1.0 + (w.b.array() * w.z.array()).exp());
-  out.resize(dim_);
-  out.noalias() = w.A.transpose() * w.z;
+  if (opts_.loss == LossKind::sigmoid_lsq) {
+    for (Index j = 0; j < w.z.size(); ++j)
+      w.z[j] = -w.b[j] * sample_psi(opts_.loss, sample_terms(-w.b[j] * w.z[j]).sigma) * inv_m;
+  } else {
+    w.z.array() = (-inv_m * w.b.array()) / (1.0 + (w.b.array() * w.z.array()).exp());
+  }
+  Vec& g = grad_target(w, out);
+  g.noalias() = w.A.transpose() * w.z;
+  lift_grad(w, out);
   add_regularizer_grad(x, out);
 }
 
 void LogisticProblem::minibatch_grad(int i, const Vec& x, std::span<const int> rows, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
-  out.setZero(dim_);
+  const Vec& v = data_point(w, x);
+  Vec& g = grad_target(w, out);
+  g.setZero();
   const int* outer = w.A.outerIndexPtr();
   const int* inner = w.A.innerIndexPtr();
   const double* val = w.A.valuePtr();
@@ -122,10 +163,11 @@ void LogisticProblem::minibatch_grad(int i, const Vec& x, std::span<const int> r
     if (r < 0 || r >= w.A.rows())
       throw std::out_of_range(fmt::format("{}: row {} of worker {} (it has {})", name_, r, i, w.A.rows()));
     double t = 0;
-    for (int p = outer[r]; p < outer[r + 1]; ++p) t += val[p] * x[inner[p]];
-    const double c = -w.b[r] * sample_terms(-w.b[r] * t).sigma * inv;
-    for (int p = outer[r]; p < outer[r + 1]; ++p) out[inner[p]] += c * val[p];
+    for (int p = outer[r]; p < outer[r + 1]; ++p) t += val[p] * v[inner[p]];
+    const double c = -w.b[r] * sample_psi(opts_.loss, sample_terms(-w.b[r] * t).sigma) * inv;
+    for (int p = outer[r]; p < outer[r + 1]; ++p) g[inner[p]] += c * val[p];
   }
+  lift_grad(w, out);
   add_regularizer_grad(x, out);
 }
 
@@ -134,64 +176,31 @@ std::optional<double> LogisticProblem::accuracy(const Vec& x) const {
   for (int i = 0; i < workers(); ++i) {
     check(i, x);
     const Worker& w = w_[static_cast<std::size_t>(i)];
-    const Vec z = w.A * x;
+    const Vec z = w.A * data_point(w, x);  // softmax: class 1 iff a^T (W_{:,1} − W_{:,0}) >= 0
     for (Index j = 0; j < z.size(); ++j) correct += (z[j] >= 0 ? 1.0 : -1.0) == w.b[j];
     total += z.size();
   }
   return static_cast<double>(correct) / static_cast<double>(total);
 }
 
-std::string LogisticProblem::constants_key() const {
-  return fmt::format("logistic v1|data={}|problem={}|lambda={:.17g}|bias={}|dim={}|split={}|seed={}|n={}", checksum_,
-                     opts_.nonconvex ? "logreg_nc" : "logreg", opts_.lambda, opts_.bias, dim_, split_name(opts_.split),
-                     opts_.split == SplitKind::shuffled ? std::to_string(opts_.seed) : "-", workers());
+std::string LogisticProblem::problem_kind() const {
+  if (opts_.loss == LossKind::sigmoid_lsq) return "sigmoid_lsq";
+  if (opts_.loss == LossKind::softmax) return "softmax";
+  return opts_.nonconvex ? "logreg_nc" : "logreg";
 }
 
-ProblemConstants LogisticProblem::compute_constants() const {
-  const double curvature = opts_.nonconvex ? 2.0 * opts_.lambda : opts_.lambda;
-  const double n = workers();
-  ProblemConstants c;
-  double global = 0;
-  if (dim_ <= kDenseGramMaxDim) {
-    Eigen::MatrixXd mean = Eigen::MatrixXd::Zero(dim_, dim_);
-    for (const Worker& w : w_) {
-      const Eigen::MatrixXd G = dense_gram(w.A);
-      const auto r = power_iteration([&](const Vec& v, Vec& out) { out.noalias() = G * v; }, dim_);
-      c.L_i.push_back(r.value * (1 + kPowerIterationMargin) / (4.0 * static_cast<double>(w.A.rows())) + curvature);
-      mean += G / (4.0 * static_cast<double>(w.A.rows()) * n);
-    }
-    global = power_iteration([&](const Vec& v, Vec& out) { out.noalias() = mean * v; }, dim_).value;
-  } else {
-    for (const Worker& w : w_) {
-      Vec tmp(w.A.rows());
-      const auto r = power_iteration(
-          [&](const Vec& v, Vec& out) {
-            tmp.noalias() = w.A * v;
-            out.noalias() = w.A.transpose() * tmp;
-          },
-          dim_);
-      c.L_i.push_back(r.value * (1 + kPowerIterationMargin) / (4.0 * static_cast<double>(w.A.rows())) + curvature);
-    }
-    global = power_iteration(
-                 [&](const Vec& v, Vec& out) {
-                   out.setZero(dim_);
-                   for (const Worker& w : w_) {
-                     const Vec tmp = w.A * v;
-                     out.noalias() += (w.A.transpose() * tmp) / (4.0 * static_cast<double>(w.A.rows()) * n);
-                   }
-                 },
-                 dim_)
-                 .value;
-  }
-  c.L = global * (1 + kPowerIterationMargin) + curvature;
-  c.mu = opts_.nonconvex ? 0.0 : opts_.lambda;
-  summarize_L_i(c);
-  c.source = "power-iteration";
-  return c;
+std::string LogisticProblem::constants_key() const {
+  return fmt::format("logistic v2|data={}|problem={}|lambda={:.17g}|bias={}|dim={}|split={}|seed={}|n={}", checksum_,
+                     problem_kind(), opts_.lambda, opts_.bias, dim_, split_name(opts_.split),
+                     opts_.split == SplitKind::shuffled ? std::to_string(opts_.seed) : "-", workers());
 }
 
 const ProblemConstants& LogisticProblem::constants() const {
   std::call_once(constants_once_, [this] {
+    if (opts_.constants) {
+      constants_ = *opts_.constants;
+      return;
+    }
     const std::string key = constants_key();
     if (opts_.disk_cache) {
       if (auto cached = load_cached_constants(key, workers())) {
@@ -203,6 +212,15 @@ const ProblemConstants& LogisticProblem::constants() const {
     if (opts_.disk_cache) (void)store_cached_constants(key, constants_);
   });
   return constants_;
+}
+
+void LogisticProblem::set_f_star(double f_star) {
+  if (!std::isfinite(f_star) || f_star < 0)
+    throw std::invalid_argument(fmt::format("{}: f* = {} is not a finite nonnegative value", name_, f_star));
+  (void)constants();  // computed first, so the call_once never overwrites f*
+  const std::lock_guard<std::mutex> lock(f_star_mutex_);
+  constants_.f_star = f_star;
+  constants_.f_lower = f_star;
 }
 
 }  // namespace commopt

@@ -89,7 +89,23 @@ QuadraticProblem::QuadraticProblem(int workers, const QuadraticOptions& opts, st
     constants_.L_i.push_back(std::max(std::abs(ev[0]), std::abs(ev[d - 1])));
   }
   summarize_L_i(constants_);
+  // One "sample" per worker whose gradient is exact: L_ij = L_i, no oracle noise.
+  constants_.L_max_sample = constants_.L_max;
+  constants_.L_max_sample_rms = constants_.L_max;
+  // Hessian variance (dasha-family.md §4): L_±² = λ_max(mean A_i² − Ā²), Ā the mean of the A_i.
+  Eigen::MatrixXd mean_A = Eigen::MatrixXd::Zero(d, d), mean_sq = Eigen::MatrixXd::Zero(d, d);
+  for (const auto& Ai : A_) {
+    mean_A += Ai / workers;
+    mean_sq += Ai * Ai / workers;
+  }
+  Eigen::MatrixXd var = mean_sq - mean_A * mean_A;
+  var = 0.5 * (var + var.transpose()).eval();
+  const double var_max =
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(var, Eigen::EigenvaluesOnly).eigenvalues()[d - 1];
+  constants_.L_pm = workers == 1 ? 0.0 : std::sqrt(std::max(var_max, 0.0));
+  constants_.L_pm_local = constants_.L_pm;
   constants_.f_star = -0.5 * b_bar_.dot(x_star_);
+  constants_.f_lower = *constants_.f_star;
   constants_.source = "exact";
 }
 

@@ -36,7 +36,8 @@ class QuadraticProblem final : public Objective {
   // The exact gradient: rows are ignored (the caller still counts them as oracle calls).
   void minibatch_grad(int i, const Vec& x, std::span<const int> rows, Vec& out) const override;
   bool convex() const override { return true; }  // f is; single f_i may not be
-  // Exact: L = λ_max(Ā), L_i = ||A_i||_2, mu, f* = −½ b̄^T x*; source = "exact".
+  // Exact: L = λ_max(Ā), L_i = ||A_i||_2, L_pm² = λ_max(mean A_i² − Ā²), sigma = 0, mu, f* = −½ b̄^T x*;
+  // source = "exact".
   const ProblemConstants& constants() const override { return constants_; }
 
   const Eigen::MatrixXd& A(int i) const { return A_[static_cast<std::size_t>(i)]; }

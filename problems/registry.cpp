@@ -14,16 +14,17 @@ namespace commopt {
 
 namespace {
 
-std::vector<ParamDoc> logistic_params(const std::string& default_lambda) {
+std::vector<ParamDoc> logistic_params(const std::string& default_lambda, const std::string& default_bias = "false") {
   return {
       {"data", "", "dataset name (searched on the data path) or file path; required"},
       {"lambda", default_lambda, "regularisation weight λ >= 0"},
       {"features", "", "feature count (default: largest index in the file); an index above it is an error"},
-      {"bias", "false", "append a constant-1 feature"},
+      {"bias", default_bias, "append a constant-1 feature"},
   };
 }
 
-std::unique_ptr<Objective> make_logistic(const Spec& spec, int workers, const ProblemOptions& opts, bool nonconvex) {
+std::unique_ptr<Objective> make_logistic(const Spec& spec, int workers, const ProblemOptions& opts, bool nonconvex,
+                                         LossKind loss = LossKind::logistic) {
   if (!spec.has("data"))
     throw UsageError(fmt::format("{}: '{}' needs data=NAME (e.g. {}[data=a9a]); see `commopt list datasets`",
                                  spec.what(), spec.str(), spec.name()));
@@ -36,11 +37,28 @@ std::unique_ptr<Objective> make_logistic(const Spec& spec, int workers, const Pr
   }
   LogisticOptions lo;
   lo.nonconvex = nonconvex;
-  lo.lambda = spec.get_double("lambda", nonconvex ? 0.1 : 1e-3);
-  lo.bias = spec.get_bool("bias", false);
+  lo.loss = loss;
+  const double default_lambda = loss == LossKind::sigmoid_lsq ? 0.0 : loss == LossKind::softmax ? 1e-3 : nonconvex ? 0.1 : 1e-3;
+  lo.lambda = spec.get_double("lambda", default_lambda);
+  lo.bias = spec.get_bool("bias", loss != LossKind::logistic);  // the DASHA code appends the bias
   lo.split = parse_split(opts.split);
   lo.seed = opts.seed;
-  auto data = load_dataset(spec.get_string("data", ""), opts.data_dir, features);
+  lo.worker_begin = opts.worker_begin;
+  lo.worker_end = opts.worker_end;
+  lo.constants = opts.constants;
+  RowSelection rows;
+  if (opts.worker_begin > 0 || (opts.worker_end >= 0 && opts.worker_end < workers)) {
+    const int begin = opts.worker_begin, end = opts.worker_end < 0 ? workers : opts.worker_end;
+    rows.key = fmt::format("split={}|seed={}|n={}|workers={}-{}", opts.split, opts.seed, workers, begin, end);
+    rows.keep = [=, split = lo.split](const Vec& labels) {
+      const Split s = make_split(labels, workers, split, opts.seed);
+      std::vector<char> keep(static_cast<std::size_t>(labels.size()), 0);
+      for (int i = begin; i < end; ++i)
+        for (int r : s.rows(i)) keep[static_cast<std::size_t>(r)] = 1;
+      return keep;
+    };
+  }
+  auto data = load_dataset(spec.get_string("data", ""), opts.data_dir, features, rows);
   return std::make_unique<LogisticProblem>(std::move(data), workers, lo, spec.str());
 }
 
@@ -72,6 +90,14 @@ const std::vector<ProblemEntry>& problem_registry() {
        "logistic regression with the nonconvex regulariser λ Σ x_k²/(1+x_k²) of the EF21 experiments "
        "(default λ = 0.1 as there); mu = 0",
        logistic_params("0.1")},
+      {"sigmoid_lsq",
+       "the DASHA/MARINA nonconvex loss (b): mean (1 - 1/(1+exp(-b a^T x)))^2 + (λ/2)||x||² (MARINA: λ = 1e-6 L); "
+       "bias column appended by default as in the DASHA code",
+       logistic_params("0", "true")},
+      {"softmax",
+       "2-class softmax cross-entropy (DASHA stochastic loss (c)): x = W (p x 2, row-major), mean CE(W^T a, y) + "
+       "λ Σ W_kc²/(1+W_kc²); bias appended by default",
+       logistic_params("0.001", "true")},
       {"quadratic",
        "synthetic ½ x^T A_i x − b_i^T x with mean Hessian spectrum exactly [mu, L] and known x*, f*",
        {
@@ -99,6 +125,8 @@ std::unique_ptr<Objective> make_problem(const Spec& spec, int workers, const Pro
   if (workers < 1) throw UsageError(fmt::format("--workers={} must be at least 1", workers));
   if (entry->name == "logreg") return make_logistic(spec, workers, opts, false);
   if (entry->name == "logreg_nc") return make_logistic(spec, workers, opts, true);
+  if (entry->name == "sigmoid_lsq") return make_logistic(spec, workers, opts, false, LossKind::sigmoid_lsq);
+  if (entry->name == "softmax") return make_logistic(spec, workers, opts, true, LossKind::softmax);
   return make_quadratic(spec, workers, opts);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,11 @@ struct ProblemOptions {
   std::string split = "contiguous";  // contiguous | shuffled | label-sorted (data problems)
   std::uint64_t seed = 0;            // for the shuffled split
   std::string data_dir;              // --data-dir, searched first
+  // A process that holds only workers [worker_begin, worker_end) (a distributed run): data problems
+  // parse only those workers' rows and take `constants` (computed where all the data is) as given.
+  int worker_begin = 0;
+  int worker_end = -1;               // -1: all workers
+  std::optional<ProblemConstants> constants;
 };
 
 struct ProblemEntry {

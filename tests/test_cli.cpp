@@ -108,3 +108,46 @@ TEST_CASE("cli: list reads the registries", "[cli]") {
                            "scaled_sign", "logreg", "logreg_nc", "quadratic", "a9a"})
     CHECK(o.output.find(name) != std::string::npos);
 }
+
+TEST_CASE("cli: check --suite quick holds, and a 4x step is caught", "[cli][theory]") {
+  const auto ok = run_cli("check --suite quick");
+  INFO(ok.output);
+  CHECK(ok.code == 0);
+  CHECK(ok.output.find("all binding checks hold") != std::string::npos);
+  for (const char* m : {"gd", "ef21", "dasha", "lag", "local_sgd", "dist_ef_sgd"}) CHECK(ok.output.find(m) != std::string::npos);
+  const auto broken = run_cli("check --method 'dasha[stepsize=theory*4]' --compressor 'randk[k=4]'");
+  INFO(broken.output);
+  CHECK(broken.code == 1);
+  CHECK(broken.output.find("FAILED") != std::string::npos);
+  CHECK(run_cli("check --suite slow").code == 2);
+}
+
+TEST_CASE("cli: theory prints the card with numbers", "[cli][theory]") {
+  const auto o = run_cli("theory --method ef21 --compressor 'topk[k=5]' --problem 'logreg_nc[data=a1a]' -n 4");
+  INFO(o.output);
+  CHECK(o.code == 0);
+  CHECK(o.output.find("Theorem 1") != std::string::npos);
+  CHECK(o.output.find("gamma =") != std::string::npos);
+  CHECK(o.output.find("rounds to") != std::string::npos);
+}
+
+TEST_CASE("cli: sweep runs a grid, picks a step size, and resumes", "[cli][sweep]") {
+  commopt::testing::TempDir dir;
+  const auto toml = (dir / "e.toml").string();
+  std::ofstream(toml) << "name = \"t\"\nproblem = \"quadratic[d=8,seed=2]\"\nworkers = 3\nrounds = 40\n"
+                      << "seeds = [0, 1]\nstepsize_powers = [-1, 1]\nout_dir = \"" << (dir / "out").string() << "\"\n"
+                      << "[[runs]]\nmethod = \"gd\"\n[[runs]]\nmethod = \"dasha\"\ncompressor = \"randk[k=2]\"\n";
+  const auto first = run_cli("sweep " + toml);
+  INFO(first.output);
+  REQUIRE(first.code == 0);
+  CHECK(first.output.find("2^0") != std::string::npos);  // gd on a quadratic: 1/L beats 1/(2L)
+  CHECK(std::filesystem::exists(dir / "out" / "gd-g0-s1.csv"));
+  CHECK(std::filesystem::exists(dir / "out" / "gd-g-1-s0.json"));
+  const auto second = run_cli("sweep " + toml);
+  CHECK(second.code == 0);
+  CHECK(second.output.find(" 4  ") != std::string::npos);  // every run of the grid read back, not recomputed
+  std::ofstream(toml) << "name = \"t\"\n[[runs]]\nmethod = \"gd\"\n";
+  const auto bad = run_cli("sweep " + toml);
+  CHECK(bad.code == 2);
+  CHECK(bad.output.find("has no problem") != std::string::npos);
+}

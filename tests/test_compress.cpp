@@ -282,8 +282,11 @@ TEST_CASE("registry lists every compressor with a doc, params and constants", "[
     names.push_back(e.name);
     CHECK_FALSE(e.doc.empty());
   }
-  CHECK(names == std::vector<std::string>{"identity", "randk", "topk", "scaled_sign"});
-  CHECK(compressor_registry()[1].params.size() == 2);
+  CHECK(names == std::vector<std::string>{"identity", "randk", "randk_biased", "permk", "topk", "qsgd", "natural",
+                                          "natural_dithering", "sign", "scaled_sign", "block_sign", "qtopk",
+                                          "qrandk", "signtopk", "signrandk", "grbs", "laq", "bernoulli",
+                                          "powersgd"});
+  CHECK(compressor_registry()[1].params.size() == 3);  // k, ratio, shared_seed
   const auto r = make("randk[ratio=0.25]", 20)->constants();
   CHECK(r.kind == CompressorConstants::Kind::unbiased);
   CHECK(r.omega == Approx(3.0));

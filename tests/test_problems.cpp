@@ -66,7 +66,9 @@ double fd_error(const Objective& p, const Vec& x, double h) {
 
 TEST_CASE("logreg and logreg_nc gradients match finite differences", "[problems]") {
   for (const char* spec : {"logreg[data=a1a]", "logreg[data=mushrooms,lambda=0.01,bias=true]",
-                           "logreg_nc[data=a1a]", "logreg_nc[data=mushrooms,bias=true]"}) {
+                           "logreg_nc[data=a1a]", "logreg_nc[data=mushrooms,bias=true]",
+                           "sigmoid_lsq[data=a1a]", "sigmoid_lsq[data=mushrooms,lambda=0.01]",
+                           "softmax[data=a1a]", "softmax[data=mushrooms,lambda=0.1]"}) {
     INFO(spec);
     const auto p = make(spec, 3);
     const Vec x = random_vec(p->dim(), 0.3, 7);
@@ -103,7 +105,8 @@ TEST_CASE("logistic loss stays finite and correct at huge margins", "[problems]"
 }
 
 TEST_CASE("minibatch over all rows equals the full local gradient", "[problems]") {
-  for (const char* spec : {"logreg[data=a1a,bias=true]", "logreg_nc[data=a1a]", "quadratic"}) {
+  for (const char* spec : {"logreg[data=a1a,bias=true]", "logreg_nc[data=a1a]", "quadratic", "sigmoid_lsq[data=a1a]",
+                           "softmax[data=a1a]"}) {
     INFO(spec);
     const auto p = make(spec, 3);
     const Vec x = random_vec(p->dim(), 0.2, 5);

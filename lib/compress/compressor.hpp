@@ -21,6 +21,17 @@ struct CompressorConstants {
   bool random = false;
 };
 
+// Which worker an instance encodes for, out of how many (PermK needs both; randk[shared_seed=true]
+// stamps the worker on its messages). A server-side decoding instance uses {0, n}: decoders read
+// the sender from Message::sender, never from the context.
+struct CompressorContext {
+  int worker = 0;
+  int workers = 1;
+  // The problem's parameter blocks (layer sizes, summing to d), empty when it has none. Read by
+  // block_sign when the spec gives neither blocks= nor block_size= (the seam for layer-wise blocks).
+  std::vector<int> blocks = {};
+};
+
 class Compressor {
  public:
   virtual ~Compressor() = default;
@@ -53,12 +64,18 @@ struct CompressorEntry {
   std::string name;
   std::string doc;
   std::vector<ParamDoc> params;
+  std::string constant;  // the theory constant as a formula, e.g. "unbiased, omega = d/K - 1"
+  std::string flags;     // "random", "deterministic", "shared stream", "stateful", ...
 };
 
 // The registry: the parser and `commopt list compressors` read the same table.
 const std::vector<CompressorEntry>& compressor_registry();
 // Builds a compressor for dimension d from a spec; throws UsageError on an unknown name or key,
 // or an impossible parameter (K > d, K = 0, ...).
+// The 3-argument form builds worker 0 of 1.
 CompressorPtr make_compressor(const Spec& spec, int d, int value_bits);
+// Builds the instance of worker ctx.worker out of ctx.workers (std::logic_error unless
+// 0 <= worker < workers).
+CompressorPtr make_compressor(const Spec& spec, int d, int value_bits, const CompressorContext& ctx);
 
 }  // namespace commopt

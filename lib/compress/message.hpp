@@ -17,8 +17,25 @@ struct Message {
   std::uint64_t bits = 0;           // exact number of payload bits
   bool sent = false;                // false: nothing crossed the wire (skipped / not participating)
   IndexCoding index_coding = IndexCoding::none;
+  // Transport metadata, never counted in `bits`: what a real receiver knows without reading the
+  // payload. `sender` is the index of the encoding worker (the network knows who sent a message);
+  // encoders whose decoding depends on it (randk[shared_seed=true], permk) set it from their
+  // CompressorContext, the others leave it as is. `shared_key` is the first 64-bit draw of the
+  // shared stream (Purpose::shared) of the message's round; every party holding the run seed can
+  // draw it itself, so carrying it here is a simulation shortcut, not payload. Compressors that
+  // need shared randomness (needs_shared_randomness()) set it and derive all their draws from it,
+  // so their decoder replays the same draws in O(message size).
+  std::int32_t sender = 0;
+  std::uint64_t shared_key = 0;
 
-  void clear() { bytes.clear(); bits = 0; sent = false; index_coding = IndexCoding::none; }
+  void clear() {
+    bytes.clear();
+    bits = 0;
+    sent = false;
+    index_coding = IndexCoding::none;
+    sender = 0;
+    shared_key = 0;
+  }
   BitReader reader() const { return BitReader(bytes.data(), bits); }
 };
 

@@ -56,12 +56,9 @@ std::uint64_t sparse_index_section_bits(std::int64_t k, std::int64_t d) {
   return static_cast<std::uint64_t>(std::min<std::int64_t>(k * index_bits(d), d));
 }
 
-void encode_sparse(std::span<const int> idx, const Vec& x, double scale, int d,
-                   const ValueCodec& codec, Message& out) {
-  const auto k = static_cast<std::int64_t>(idx.size());
-  BitWriter w(out.bytes);
-  out.index_coding = sparse_index_coding(k, d);
-  if (out.index_coding == IndexCoding::list) {
+IndexCoding put_sparse_index_section(std::span<const int> idx, int d, BitWriter& w) {
+  const IndexCoding coding = sparse_index_coding(static_cast<std::int64_t>(idx.size()), d);
+  if (coding == IndexCoding::list) {
     const int ib = index_bits(d);
     for (int i : idx) w.put(static_cast<std::uint64_t>(i), ib);
   } else {
@@ -73,6 +70,35 @@ void encode_sparse(std::span<const int> idx, const Vec& x, double scale, int d,
       w.put(word, std::min(64, d - base));
     }
   }
+  return coding;
+}
+
+void get_sparse_index_section(BitReader& r, int k, int d, std::vector<int>& idx, const char* who) {
+  if (sparse_index_coding(k, d) == IndexCoding::list) {
+    const int ib = index_bits(d);
+    for (int j = 0; j < k; ++j) {
+      const auto i = static_cast<int>(r.get(ib));
+      if (i >= d) throw std::logic_error(fmt::format("{}: decoded index {} >= d={}", who, i, d));
+      idx[static_cast<std::size_t>(j)] = i;
+    }
+    return;
+  }
+  int n = 0;
+  for (int base = 0; base < d; base += 64) {
+    std::uint64_t word = r.get(std::min(64, d - base));
+    while (word != 0) {
+      if (n == k) throw std::logic_error(fmt::format("{}: bitmap holds more than k={} ones", who, k));
+      idx[static_cast<std::size_t>(n++)] = base + std::countr_zero(word);
+      word &= word - 1;
+    }
+  }
+  if (n != k) throw std::logic_error(fmt::format("{}: bitmap holds {} ones, expected k={}", who, n, k));
+}
+
+void encode_sparse(std::span<const int> idx, const Vec& x, double scale, int d,
+                   const ValueCodec& codec, Message& out) {
+  BitWriter w(out.bytes);
+  out.index_coding = put_sparse_index_section(idx, d, w);
   for (int i : idx) codec.put(w, scale * x[i]);
   out.bits = w.bits();
   out.sent = true;

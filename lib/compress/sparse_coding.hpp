@@ -34,6 +34,12 @@ IndexCoding sparse_index_coding(std::int64_t k, std::int64_t d);
 // Bits of the index section: min(K*ceil(log2 d), d).
 std::uint64_t sparse_index_section_bits(std::int64_t k, std::int64_t d);
 
+// Writes the index section only (list or bitmap, as above) and returns the coding used.
+IndexCoding put_sparse_index_section(std::span<const int> idx, int d, BitWriter& w);
+// Reads an index section of k indices into idx (size k, ascending); O(K) for list coding,
+// O(d/64 + K) for bitmap coding. Throws std::logic_error on an index >= d or a short bitmap.
+void get_sparse_index_section(BitReader& r, int k, int d, std::vector<int>& idx, const char* who);
+
 // Writes the message for the ascending, distinct indices `idx` with values scale * x[idx[j]].
 void encode_sparse(std::span<const int> idx, const Vec& x, double scale, int d,
                    const ValueCodec& codec, Message& out);

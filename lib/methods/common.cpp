@@ -7,13 +7,20 @@
 namespace commopt {
 
 double resolve_stepsize(const Spec& spec, double theory_value, const std::string& theory_rule,
-                        nlohmann::json& info) {
+                        nlohmann::json& info, std::optional<double> paper_value,
+                        const std::string& paper_rule) {
   const std::string text = spec.get_string("stepsize", "theory");
   double value = 0;
   std::string rule;
   if (text == "theory") {
     value = theory_value;
     rule = "theory: " + theory_rule;
+  } else if (text == "paper") {
+    if (!paper_value)
+      throw UsageError(fmt::format("{}: '{}' has no recalled paper step-size rule; use stepsize=theory, theory*C or a number",
+                                   spec.what(), spec.str()));
+    value = *paper_value;
+    rule = "paper (recalled, unverified): " + paper_rule;
   } else if (text.rfind("theory*", 0) == 0) {
     Spec tmp = Spec::parse(fmt::format("x[c={}]", text.substr(7)), spec.what());
     const double c = tmp.get_double("c", 1.0);
@@ -29,6 +36,7 @@ double resolve_stepsize(const Spec& spec, double theory_value, const std::string
   info["stepsize"] = value;
   info["stepsize_rule"] = rule;
   info["stepsize_theory"] = theory_value;
+  if (paper_value) info["stepsize_paper"] = *paper_value;
   return value;
 }
 

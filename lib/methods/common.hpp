@@ -1,6 +1,7 @@
 // Pieces every method shares: the model replica, dense codecs, and the step-size resolution
 // `stepsize=theory | theory*C | <number>`.
 #pragma once
+#include <optional>
 #include <string>
 
 #include "methods/method.hpp"
@@ -8,9 +9,12 @@
 namespace commopt {
 
 // Resolves the `stepsize` parameter of `spec` against the method's theory value. Records the
-// rule ("theory: 1/L [Nesterov]", "theory*0.5", "user") and the value in info.
+// rule ("theory: 1/L [Nesterov]", "theory*0.5", "user") and the value in info. `stepsize=paper`
+// selects `paper_value` (the paper's recalled rule, recorded as unverified); methods without one
+// reject it with a UsageError.
 double resolve_stepsize(const Spec& spec, double theory_value, const std::string& theory_rule,
-                        nlohmann::json& info);
+                        nlohmann::json& info, std::optional<double> paper_value = std::nullopt,
+                        const std::string& paper_rule = "");
 
 // The dense codec (identity compressor at the run's value width) used for uncompressed messages.
 CompressorPtr dense_codec(int d, int value_bits);

@@ -60,7 +60,7 @@ MethodInstance build_dasha(const MethodSetup& s) {
   const int d = p.dim(), n = p.workers();
   MethodInstance inst;
   const auto& c = p.constants();
-  const CompressorConstants cc = make_compressor(s.compressor, d, s.value_bits)->constants();
+  const CompressorConstants cc = make_compressor(s.compressor, d, s.value_bits, {0, n})->constants();
   if (cc.kind != CompressorConstants::Kind::unbiased)
     throw UsageError("--compressor: dasha needs an unbiased compressor (randk, identity); '" + s.compressor.str() +
                      "' is not; use e.g. --compressor randk[k=...]");
@@ -82,10 +82,10 @@ MethodInstance build_dasha(const MethodSetup& s) {
   const double gamma = inst.stepsize;
   const Vec x0 = p.initial_point();
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<DashaWorker>(x0, make_compressor(s.compressor, d, s.value_bits),
+    inst.workers.push_back(std::make_unique<DashaWorker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, n}),
                                                          s.value_bits, gamma, a, init == "full"));
   inst.server = std::make_unique<StepServer>(
-      x0, dense_codec(d, s.value_bits), make_compressor(s.compressor, d, s.value_bits), s.value_bits, gamma, n,
+      x0, dense_codec(d, s.value_bits), make_compressor(s.compressor, d, s.value_bits, {0, n}), s.value_bits, gamma, n,
       StepServer::Mode::accumulate, [gamma, omega, n](double gap, const Vec& grad, double g_dev, const Vec& g) {
         return std::optional<double>(gap + gamma * (2 * omega + 1) / 2 * (g - grad).squaredNorm() +
                                      gamma * omega / n * g_dev);

@@ -41,7 +41,7 @@ class DistEfWorker final : public ReplicaWorker {
     e_ = p_;
     up_->add_decoded(up, -1.0, e_);  // e_i = p_i − decode(Δ_i)
   }
-  const Vec& error() const { return e_; }
+  const Vec* error_memory() const override { return &e_; }
 
  private:
   CompressorPtr up_;
@@ -68,6 +68,7 @@ class DistEfServer final : public ServerLogic {
     down_->add_decoded(down, -step_, x_);    // x^{t+1} = x^t − η Δ̃
   }
   const Vec& model() const override { return x_; }
+  const Vec* error_memory() const override { return &e_; }
 
  private:
   Vec x_, p_, e_;
@@ -95,10 +96,10 @@ MethodInstance build_dist_ef_sgd(const MethodSetup& s) {
                                    inst.info);
   const Vec x0 = p.initial_point();
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<DistEfWorker>(x0, make_compressor(s.compressor, d, s.value_bits),
+    inst.workers.push_back(std::make_unique<DistEfWorker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, n}),
                                                           make_compressor(down, d, s.value_bits), inst.stepsize,
                                                           static_cast<int>(batch)));
-  inst.server = std::make_unique<DistEfServer>(x0, make_compressor(s.compressor, d, s.value_bits),
+  inst.server = std::make_unique<DistEfServer>(x0, make_compressor(s.compressor, d, s.value_bits, {0, n}),
                                                make_compressor(down, d, s.value_bits), inst.stepsize, n);
   return inst;
 }

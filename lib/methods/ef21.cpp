@@ -45,7 +45,7 @@ MethodInstance build_ef21(const MethodSetup& s) {
   const int d = p.dim();
   MethodInstance inst;
   const auto& c = p.constants();
-  auto probe = make_compressor(s.compressor, d, s.value_bits);
+  auto probe = make_compressor(s.compressor, d, s.value_bits, {0, p.workers()});
   const CompressorConstants cc = probe->constants();
   if (cc.kind != CompressorConstants::Kind::contractive)
     throw UsageError("--compressor: ef21 needs a contractive compressor (topk, scaled_sign); '" +
@@ -65,15 +65,15 @@ MethodInstance build_ef21(const MethodSetup& s) {
   inst.info["init"] = init;
   const double gamma = inst.stepsize;
   inst.info["potential"] = "f - f_low + gamma/(2 theta) * mean_i ||g_i - grad f_i||^2 [EF21, Thm 1]";
-  auto init_codec = [&] {
-    return init == "full" ? dense_codec(d, s.value_bits) : make_compressor(s.compressor, d, s.value_bits);
+  auto init_codec = [&](int i) {
+    return init == "full" ? dense_codec(d, s.value_bits) : make_compressor(s.compressor, d, s.value_bits, {i, p.workers()});
   };
   const Vec x0 = p.initial_point();
   for (int i = 0; i < p.workers(); ++i)
-    inst.workers.push_back(std::make_unique<Ef21Worker>(x0, make_compressor(s.compressor, d, s.value_bits),
-                                                        init_codec(), s.value_bits, gamma));
+    inst.workers.push_back(std::make_unique<Ef21Worker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, p.workers()}),
+                                                        init_codec(i), s.value_bits, gamma));
   inst.server = std::make_unique<StepServer>(
-      x0, init_codec(), make_compressor(s.compressor, d, s.value_bits), s.value_bits, gamma, p.workers(),
+      x0, init_codec(0), make_compressor(s.compressor, d, s.value_bits, {0, p.workers()}), s.value_bits, gamma, p.workers(),
       StepServer::Mode::accumulate, [gamma, theta](double gap, const Vec&, double g_dev, const Vec&) {
         return std::optional<double>(gap + gamma / (2.0 * theta) * g_dev);
       });

@@ -53,6 +53,8 @@ class WorkerLogic {
   virtual void apply(const Message& down, WorkerEnv& env) = 0;
   // Worker i's share of the method's potential, given ∇f_i(x^t) (e.g. ||g_i − ∇f_i(x^t)||²).
   virtual double potential_term(const Vec& grad_i) const { (void)grad_i; return 0.0; }
+  // The error memory of error-feedback methods (for the virtual-sequence checks); null otherwise.
+  virtual const Vec* error_memory() const { return nullptr; }
 };
 
 class ServerLogic {
@@ -63,6 +65,7 @@ class ServerLogic {
   // Encodes the broadcast that moves x^{t-1} to x^t (env.round = t) and applies it to the model.
   virtual void broadcast(ServerEnv& env, Message& down) = 0;
   virtual const Vec& model() const = 0;
+  virtual const Vec* error_memory() const { return nullptr; }
   // The method's Lyapunov value Φ^t from f(x^t) − f_low, ∇f(x^t) and the mean of the workers'
   // potential terms; nullopt for methods without one.
   virtual std::optional<double> potential(double gap, const Vec& grad, double mean_worker_terms) const {
@@ -78,6 +81,10 @@ struct MethodSetup {
   Spec compressor;
   int value_bits = 32;
   std::uint64_t seed = 0;
+  // Workers whose logic this process keeps (a distributed run holds a block of them); the others
+  // are built and then dropped (null). worker_end < 0: all workers.
+  int worker_begin = 0;
+  int worker_end = -1;
 };
 
 struct MethodInstance {

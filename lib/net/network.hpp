@@ -1,6 +1,8 @@
 // A Network runs the rounds of a method (lib/methods/method.hpp) and counts what crosses the wire,
-// from the encoded Messages only. SimNetwork keeps the n workers in one process; the MPI backend
-// (a later issue) spreads them over ranks and must produce the same counters and iterates.
+// from the encoded Messages only. SimNetwork keeps the n workers in one process; MpiNetwork
+// (lib/net/mpi/) spreads them over ranks and produces the same counters and iterates. In a
+// distributed network counters(), model() and evaluate() are meaningful on the root process only
+// (evaluate() must still be called on every process: it is collective).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -34,6 +36,9 @@ class Network {
   virtual const Counters& counters() const = 0;
   virtual const Vec& model() const = 0;
   virtual Evaluation evaluate() = 0;
+  // The root process's `flag` on every process (the round loop's stop decisions); the identity
+  // in one process.
+  virtual bool agree(bool flag) { return flag; }
 };
 
 class SimNetwork final : public Network {

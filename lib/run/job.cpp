@@ -27,9 +27,9 @@ void write_json_atomically(const std::string& path, const nlohmann::json& j) {
   }
   std::filesystem::rename(tmp, path);
 }
-}  // namespace
 
-JobResult run_job(const Objective& problem, const JobSpec& spec) {
+// Validates the specs, builds the method (this process's workers) and fills the metadata.
+MethodInstance prepare(const Objective& problem, const JobSpec& spec, const JobBackend& backend, nlohmann::json& meta) {
   if (spec.value_bits != 32 && spec.value_bits != 64)
     throw UsageError(fmt::format("--value-bits {}: use 32 (float32 on the wire) or 64", spec.value_bits));
   if (spec.stop.rounds < 0) throw UsageError("--rounds must be >= 0");
@@ -48,10 +48,10 @@ JobResult run_job(const Objective& problem, const JobSpec& spec) {
   setup.compressor = Spec::parse(spec.compressor.value_or(entry.default_compressor), "--compressor");
   setup.value_bits = spec.value_bits;
   setup.seed = spec.seed;
+  setup.worker_begin = backend.worker_begin;
+  setup.worker_end = backend.worker_end;
   MethodInstance method = make_method(setup);
 
-  JobResult result;
-  nlohmann::json& meta = result.meta;
   meta = spec.extra_meta;
   meta["problem"] = problem.name();
   meta["method"] = setup.method.str();
@@ -61,20 +61,34 @@ JobResult run_job(const Objective& problem, const JobSpec& spec) {
   meta["dim"] = problem.dim();
   meta["seed"] = spec.seed;
   meta["value_bits"] = spec.value_bits;
-  meta["backend"] = "sim";
+  meta["backend"] = backend.name;
+  for (const auto& [k, v] : backend.meta.items()) meta[k] = v;
   meta["version"] = COMMOPT_VERSION;
   meta["git_revision"] = COMMOPT_GIT_REV;
   meta["columns"] = trace_columns();
+  return method;
+}
+}  // namespace
 
+JobResult run_job(const Objective& problem, const JobSpec& spec, const JobBackend& backend) {
+  JobResult result;
+  MethodInstance method;
   std::unique_ptr<CsvTraceWriter> writer;
-  if (!spec.out.empty()) {
-    writer = std::make_unique<CsvTraceWriter>(spec.out);
-    result.csv_path = spec.out;
-    result.json_path = metadata_path(spec.out);
-  }
-  Progress progress(spec.progress && isatty(STDERR_FILENO), spec.stop.rounds);
-  SimNetwork net(problem, method, spec.seed);
-  result.run = run_rounds(net, problem, spec.stop, spec.grid, [&](const TraceRow& row) {
+  std::unique_ptr<Network> net;
+  const auto setup = [&] {
+    method = prepare(problem, spec, backend, result.meta);
+    if (backend.root && !spec.out.empty()) {
+      writer = std::make_unique<CsvTraceWriter>(spec.out);
+      result.csv_path = spec.out;
+      result.json_path = metadata_path(spec.out);
+    }
+    net = backend.make_network ? backend.make_network(problem, method, spec.seed)
+                               : std::make_unique<SimNetwork>(problem, method, spec.seed);
+  };
+  if (backend.setup_guard) backend.setup_guard(setup); else setup();
+  nlohmann::json& meta = result.meta;
+  Progress progress(backend.root && spec.progress && isatty(STDERR_FILENO), spec.stop.rounds);
+  result.run = run_rounds(*net, problem, spec.stop, spec.grid, [&](const TraceRow& row) {
     result.rows.push_back(row);
     if (writer) writer->write(row);
     progress.update(row);
@@ -84,6 +98,7 @@ JobResult run_job(const Objective& problem, const JobSpec& spec) {
   meta["message"] = result.run.message;
   meta["rounds"] = result.run.rounds;
   meta["seconds"] = result.run.seconds;
+  if (backend.finish_meta) backend.finish_meta(meta);
   if (writer) {
     writer->finish();
     write_json_atomically(result.json_path, meta);

@@ -20,12 +20,12 @@ TraceRow make_row(long long t, const Counters& c, const Evaluation& e, const Obj
   const double n = static_cast<double>(c.bits_up.size());
   double up = 0, up_max = 0, evals = 0;
   for (std::size_t i = 0; i < c.bits_up.size(); ++i) {
-    up += static_cast<double>(c.bits_up[i]) / n;
+    up += static_cast<double>(c.bits_up[i]);  // exact integer sum (< 2^53), divided once below
     up_max = std::max(up_max, static_cast<double>(c.bits_up[i]));
-    evals += c.grad_evals[i] / n;
+    evals += c.grad_evals[i];
   }
-  r.grad_evals = evals;
-  r.bits_up = up;
+  r.grad_evals = evals / n;
+  r.bits_up = up / n;
   r.bits_up_max = up_max;
   r.bits_down = static_cast<double>(c.bits_down);
   r.participants = c.participants;
@@ -84,7 +84,16 @@ RunResult run_rounds(Network& net, const Objective& problem, const StopRule& sto
     if (t >= stop.rounds) return std::make_pair("max_rounds", fmt::format("ran {} rounds", t));
     return std::nullopt;
   };
-  if (auto why = stop_reason(row, 0)) return finish(row, why->first, why->second);
+  // Stop decisions are the root process's (net.agree); with one process agree() is the identity.
+  // Elsewhere `why` may be empty while the root stops: rows there are not meaningful anyway.
+  auto stop_now = [&](TraceRow& r, long long t, std::optional<RunResult>& out) {
+    const auto why = stop_reason(r, t);
+    if (!net.agree(why.has_value())) return false;
+    out = why ? finish(r, why->first, why->second) : finish(r, "stopped", "stopped by the root process");
+    return true;
+  };
+  std::optional<RunResult> done;
+  if (stop_now(row, 0, done)) return *done;
   sink(row);
   for (long long t = 1;; ++t) {
     timed_round(static_cast<int>(t));
@@ -92,12 +101,13 @@ RunResult run_rounds(Network& net, const Objective& problem, const StopRule& sto
     const bool model_ok = net.model().allFinite();
     const Counters& c = net.counters();
     double bits_up = 0;
-    for (auto b : c.bits_up) bits_up += static_cast<double>(b) / static_cast<double>(c.bits_up.size());
-    const bool must_stop = !model_ok || t >= stop.rounds || (stop.max_bits && bits_up >= *stop.max_bits) ||
-                           (stop.time_limit && seconds >= *stop.time_limit);
+    for (auto b : c.bits_up) bits_up += static_cast<double>(b);
+    bits_up /= static_cast<double>(c.bits_up.size());
+    const bool must_stop = net.agree(!model_ok || t >= stop.rounds || (stop.max_bits && bits_up >= *stop.max_bits) ||
+                                     (stop.time_limit && seconds >= *stop.time_limit));
     if (t == next_log || must_stop || stop.target) {
       row = make_row(t, c, net.evaluate(), problem, seconds);
-      if (auto why = stop_reason(row, t)) return finish(row, why->first, why->second);
+      if (stop_now(row, t, done)) return *done;
       if (t == next_log) {
         sink(row);
         next_log = grid.next(t);

@@ -1,0 +1,54 @@
+// GRBS (CSER, ef-local-lazy.md §2.5); definition and format in grbs.hpp.
+#include "compress/grbs.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "compress/select.hpp"
+#include "compress/sparse_coding.hpp"
+
+namespace commopt {
+
+GrbsCompressor::GrbsCompressor(int d, int block, ValueCodec codec) : Compressor(d, codec), block_(block) {
+  if (block < 1 || block > d) throw std::logic_error(fmt::format("grbs: block {} outside [1, d={}]", block, d));
+}
+
+std::string GrbsCompressor::name() const { return fmt::format("grbs[k={}]", block_); }
+
+std::pair<int, int> GrbsCompressor::block_of(std::uint64_t key) const {
+  Rng rng = shared_substream(key, kServer);
+  const auto b = static_cast<int>(rng.below(static_cast<std::uint64_t>(blocks())));
+  const int first = b * block_;
+  return {first, std::min(block_, d_ - first)};
+}
+
+void GrbsCompressor::compress(const Vec& x, Rng& rng, Message& out) const {
+  check_input_size(x, d_, "grbs");
+  out.shared_key = rng();
+  const auto [first, size] = block_of(out.shared_key);
+  BitWriter w(out.bytes);
+  for (int i = first; i < first + size; ++i) codec_.put(w, x[i]);
+  out.bits = w.bits();
+  out.sent = true;
+  out.index_coding = IndexCoding::none;
+}
+
+void GrbsCompressor::add_decoded(const Message& m, double scale, Vec& acc) const {
+  if (!m.sent) return;
+  check_input_size(acc, d_, "grbs");
+  const auto [first, size] = block_of(m.shared_key);
+  check_message_bits(m, static_cast<std::uint64_t>(size) * codec_.bits, "grbs");
+  BitReader r = m.reader();
+  for (int i = first; i < first + size; ++i) acc[i] += scale * codec_.get(r);
+}
+
+CompressorConstants GrbsCompressor::constants() const {
+  CompressorConstants c;
+  c.kind = CompressorConstants::Kind::contractive;
+  c.alpha = 1.0 / blocks();
+  c.random = true;
+  return c;
+}
+
+}  // namespace commopt

@@ -1,0 +1,132 @@
+// sign and block_sign (ef-local-lazy.md §2.4, §10.1, §13); formats in sign.hpp.
+#include "compress/sign.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <numeric>
+#include <stdexcept>
+
+#include "compress/sparse_coding.hpp"
+
+namespace commopt {
+
+double mean_abs(const double* x, int n) {
+  double l1 = 0.0;
+  for (int i = 0; i < n; ++i) l1 += std::fabs(x[i]);
+  if (!std::isinf(l1)) return l1 / n;
+  double scaled = 0.0;
+  for (int i = 0; i < n; ++i) {
+    if (!std::isfinite(x[i])) return l1 / n;  // a genuinely infinite entry
+    scaled += std::fabs(x[i]) / n;
+  }
+  return scaled;
+}
+
+namespace {
+// acc[0, n) += ±v by the next n sign bits of r.
+void add_signed(BitReader& r, int n, double v, double* acc) {
+  const double signed_v[2] = {v, -v};  // indexed by the sign bit: branch-free on random signs
+  for (int base = 0; base < n; base += 64) {
+    const int m = std::min(64, n - base);
+    const std::uint64_t word = r.get(m);
+    for (int j = 0; j < m; ++j) acc[base + j] += signed_v[(word >> j) & 1u];
+  }
+}
+}  // namespace
+
+void put_sign_bits(const double* x, int n, bool zero_negative, BitWriter& w) {
+  for (int base = 0; base < n; base += 64) {
+    const int m = std::min(64, n - base);
+    std::uint64_t word = 0;
+    if (zero_negative) {
+      for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>(x[base + j] <= 0.0) << j;
+    } else {
+      for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>(x[base + j] < 0.0) << j;
+    }
+    w.put(word, m);
+  }
+}
+
+std::vector<int> equal_blocks(int d, int blocks) {
+  std::vector<int> sizes(static_cast<std::size_t>(blocks), d / blocks);
+  for (int b = 0; b < d % blocks; ++b) ++sizes[static_cast<std::size_t>(b)];
+  return sizes;
+}
+
+std::vector<int> sized_blocks(int d, int block_size) {
+  std::vector<int> sizes(static_cast<std::size_t>((d + block_size - 1) / block_size), block_size);
+  sizes.back() = d - (static_cast<int>(sizes.size()) - 1) * block_size;
+  return sizes;
+}
+
+std::string SignCompressor::name() const { return zero_negative_ ? "sign[zero=minus]" : "sign"; }
+
+void SignCompressor::compress(const Vec& x, Rng& /*rng*/, Message& out) const {
+  check_input_size(x, d_, "sign");
+  BitWriter w(out.bytes);
+  put_sign_bits(x.data(), d_, zero_negative_, w);
+  out.bits = w.bits();
+  out.sent = true;
+  out.index_coding = IndexCoding::none;
+}
+
+void SignCompressor::add_decoded(const Message& m, double scale, Vec& acc) const {
+  if (!m.sent) return;
+  check_message_bits(m, static_cast<std::uint64_t>(d_), "sign");
+  check_input_size(acc, d_, "sign");
+  BitReader r = m.reader();
+  add_signed(r, d_, scale, acc.data());
+}
+
+CompressorConstants SignCompressor::constants() const { return CompressorConstants{}; }
+
+BlockSignCompressor::BlockSignCompressor(std::vector<int> sizes, bool zero_negative, ValueCodec codec)
+    : Compressor(std::accumulate(sizes.begin(), sizes.end(), 0), codec), sizes_(std::move(sizes)),
+      zero_negative_(zero_negative) {
+  if (sizes_.empty() || *std::min_element(sizes_.begin(), sizes_.end()) < 1)
+    throw std::logic_error("block_sign: needs at least one block, every block of size >= 1");
+}
+
+std::string BlockSignCompressor::name() const {
+  return fmt::format("block_sign[blocks={}{}]", sizes_.size(), zero_negative_ ? ",zero=minus" : "");
+}
+
+void BlockSignCompressor::compress(const Vec& x, Rng& /*rng*/, Message& out) const {
+  check_input_size(x, d_, "block_sign");
+  BitWriter w(out.bytes);
+  int begin = 0;
+  for (int n : sizes_) {
+    codec_.put(w, mean_abs(x.data() + begin, n));
+    begin += n;
+  }
+  put_sign_bits(x.data(), d_, zero_negative_, w);
+  out.bits = w.bits();
+  out.sent = true;
+  out.index_coding = IndexCoding::none;
+}
+
+void BlockSignCompressor::add_decoded(const Message& m, double scale, Vec& acc) const {
+  if (!m.sent) return;
+  check_message_bits(m, static_cast<std::uint64_t>(d_) + sizes_.size() * static_cast<std::uint64_t>(codec_.bits),
+                     "block_sign");
+  check_input_size(acc, d_, "block_sign");
+  BitReader scales = m.reader();
+  BitReader signs = m.reader();
+  signs.skip(sizes_.size() * static_cast<std::uint64_t>(codec_.bits));
+  int begin = 0;
+  for (int n : sizes_) {
+    add_signed(signs, n, scale * codec_.get(scales), acc.data() + begin);
+    begin += n;
+  }
+}
+
+CompressorConstants BlockSignCompressor::constants() const {
+  CompressorConstants c;
+  c.kind = CompressorConstants::Kind::contractive;
+  c.alpha = 1.0 / *std::max_element(sizes_.begin(), sizes_.end());
+  c.random = false;
+  return c;
+}
+
+}  // namespace commopt

@@ -1,0 +1,99 @@
+// diana — DIANA (gradient setting, the MARINA paper's baseline): Mishchenko, Gorbunov, Takáč,
+// Richtárik, "Distributed Learning with Compressed Gradient Differences", 2019; nonconvex step size
+// from Horváth, Kovalev, Mishchenko, Stich, Richtárik, "Stochastic Distributed Learning with Gradient
+// Quantization and Variance Reduction" (VR-DIANA nonconvex theorem with m = 1), as used by
+// burlachenkok/marina (spec: ../shared/methods/dasha-family.md §3.9).
+//   worker: m_i^t = C_i(∇f_i(x^t) − h_i^t);  h_i^{t+1} = h_i^t + α m_i^t;  send m_i^t   (h_i^0 = 0)
+//   server: m̄ = (1/n) Σ_i m_i^t;  g^t = h^t + m̄;  h^{t+1} = h^t + α m̄;  x^{t+1} = x^t − γ g^t
+//   α = 1/(1+ω).
+// Step size [PAPER-recalled, unverified]: γ = 1/(10 L sqrt(1 + ω/n) (m^{2/3} + ω + 1)), m = 1.
+// No potential is tracked (the recalled theorem's Lyapunov constants are not in the spec).
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "methods/builders.hpp"
+#include "methods/common.hpp"
+
+namespace commopt {
+namespace {
+
+class DianaWorker final : public ReplicaWorker {
+ public:
+  DianaWorker(const Vec& x0, CompressorPtr comp, int value_bits, double step, double alpha)
+      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step), comp_(std::move(comp)),
+        alpha_(alpha), h_(Vec::Zero(x0.size())) {}
+  void upload(WorkerEnv& env, Message& up) override {
+    env.problem->grad(env.worker, x_, grad_);
+    env.grad_evals += env.problem->samples(env.worker);
+    grad_ -= h_;  // ∇f_i(x^t) − h_i^t
+    Rng rng = env.compress_rng(*comp_);
+    comp_->compress(grad_, rng, up);
+    comp_->add_decoded(up, alpha_, h_);  // h_i^{t+1} = h_i^t + α m_i^t
+  }
+  double potential_term(const Vec& grad_i) const override { return (h_ - grad_i).squaredNorm(); }
+
+ private:
+  CompressorPtr comp_;
+  double alpha_;
+  Vec h_, grad_;
+};
+
+class DianaServer final : public ServerLogic {
+ public:
+  DianaServer(const Vec& x0, CompressorPtr comp, int value_bits, double step, double alpha, int n)
+      : x_(x0), h_(Vec::Zero(x0.size())), g_(Vec::Zero(x0.size())), mbar_(Vec::Zero(x0.size())), comp_(std::move(comp)),
+        dense_(dense_codec(static_cast<int>(x0.size()), value_bits)), step_(step), alpha_(alpha), n_(n) {}
+  void absorb(std::span<const Message> ups, ServerEnv&) override {
+    mbar_.setZero();
+    for (const Message& m : ups)
+      if (m.sent) comp_->add_decoded(m, 1.0 / n_, mbar_);
+    g_ = h_ + mbar_;
+    h_ += alpha_ * mbar_;
+  }
+  void broadcast(ServerEnv& env, Message& down) override {
+    Rng rng = env.rng(Purpose::server);
+    dense_->compress(g_, rng, down);
+    dense_->add_decoded(down, -step_, x_);
+  }
+  const Vec& model() const override { return x_; }
+
+ private:
+  Vec x_, h_, g_, mbar_;
+  CompressorPtr comp_, dense_;
+  double step_, alpha_;
+  int n_;
+};
+
+}  // namespace
+
+MethodInstance build_diana(const MethodSetup& s) {
+  const Objective& p = *s.problem;
+  const int d = p.dim(), n = p.workers();
+  const auto& c = p.constants();
+  const CompressorConstants cc = make_compressor(s.compressor, d, s.value_bits, {0, n})->constants();
+  if (cc.kind != CompressorConstants::Kind::unbiased)
+    throw UsageError("--compressor: diana needs an unbiased compressor (randk, identity); '" + s.compressor.str() +
+                     "' is not");
+  const double omega = cc.omega;
+  const double alpha = s.method.has("alpha") ? s.method.get_double("alpha", 0) : 1.0 / (1.0 + omega);
+  if (!(alpha > 0 && alpha <= 1)) throw UsageError(fmt::format("--method: diana alpha={} must be in (0, 1]", alpha));
+  MethodInstance inst;
+  inst.info["constants"] = constants_json(c);
+  inst.info["omega"] = omega;
+  inst.info["alpha"] = alpha;
+  const double theory = 1.0 / (10.0 * c.L * std::sqrt(1.0 + omega / n) * (2.0 + omega));
+  inst.stepsize = resolve_stepsize(
+      s.method, theory, "1/(10 L sqrt(1+omega/n)(m^(2/3)+omega+1)), m = 1 [PAPER-recalled VR-DIANA, unverified]",
+      inst.info);
+  const Vec x0 = p.initial_point();
+  for (int i = 0; i < n; ++i)
+    inst.workers.push_back(std::make_unique<DianaWorker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, n}),
+                                                         s.value_bits, inst.stepsize, alpha));
+  inst.server = std::make_unique<DianaServer>(x0, make_compressor(s.compressor, d, s.value_bits, {0, n}), s.value_bits,
+                                              inst.stepsize, alpha, n);
+  return inst;
+}
+
+}  // namespace commopt

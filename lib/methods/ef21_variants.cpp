@@ -1,0 +1,165 @@
+// ef21_pp, ef21_bc — EF21 with partial participation and with bidirectional compression:
+// Fatkhullin, Sokolov, Gorbunov, Li, Richtárik, "EF21 with Bells & Whistles", arXiv 2110.03294,
+// Algorithms EF21-PP and EF21-BC (spec: ../shared/methods/dasha-family.md §3.8).
+// ef21_pp: S^t = s workers uniformly without replacement, drawn from Rng(seed, server, t,
+//   participation) by every party (round 0: everyone, g_i^0 = ∇f_i(x^0) sent dense):
+//   i ∈ S^t: c_i = C(∇f_i(x^t) − g_i^{t−1}), g_i^t = g_i^{t−1} + c_i, send c_i; i ∉ S^t: nothing;
+//   server: g^t = g^{t−1} + (1/n) Σ_{i∈S} c_i;  x^{t+1} = x^t − γ g^t.
+//   Step size [DERIVED, §3.8]: with q = s/n the contraction holds with qα: θ_q = 1 − sqrt(1 − qα),
+//   β_q = (1 − qα)/θ_q, γ = 1/(L + L̂ sqrt(β_q/θ_q)); Φ = f − f* + (γ/(2θ_q)) (1/n)Σ||g_i − ∇f_i||².
+// ef21_bc: workers run EF21 with C_w into w_i (server: w = mean w_i); the server keeps g and
+//   broadcasts b^t = C_M(w^t − g^{t−1}); everyone: g^t = g^{t−1} + b^t, x^{t+1} = x^t − γ g^t
+//   (g^{−1} = 0).  Step size [CODE ef21_bc.py]: the EF21 γ with α_w = α of C_w only; the paper's
+//   theorem is not reproduced in the spec, so the card is paper-recalled and there is no potential.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "methods/builders.hpp"
+#include "methods/sampling.hpp"
+#include "methods/step_server.hpp"
+
+namespace commopt {
+namespace {
+
+// EF21 worker; with s > 0 only the s-nice sample of each round t >= 1 uploads.
+class Ef21PWorker final : public ReplicaWorker {
+ public:
+  Ef21PWorker(const Vec& x0, CompressorPtr comp, CompressorPtr down, int value_bits, double step, Participation part,
+              bool bidirectional)
+      : ReplicaWorker(x0, std::move(down), step), comp_(std::move(comp)),
+        init_(dense_codec(static_cast<int>(x0.size()), value_bits)), part_(part), bc_(bidirectional),
+        g_(Vec::Zero(x0.size())), g_server_(Vec::Zero(x0.size())) {}
+  void upload(WorkerEnv& env, Message& up) override {
+    if (env.round > 0 && part_.kind != Participation::Kind::full) {
+      part_.draw(Rng(env.seed, kServer, env.round, Purpose::participation), mask_);
+      if (!mask_[static_cast<std::size_t>(env.worker)]) {
+        up.clear();
+        return;
+      }
+    }
+    env.problem->grad(env.worker, x_, grad_);
+    env.grad_evals += env.problem->samples(env.worker);
+    diff_ = grad_ - g_;  // ∇f_i(x^t) − g_i^{t−1}
+    const Compressor& c = env.round == 0 ? *init_ : *comp_;
+    Rng rng = env.compress_rng(c);
+    c.compress(diff_, rng, up);
+    c.add_decoded(up, 1.0, g_);
+  }
+  void apply(const Message& down, WorkerEnv& env) override {
+    if (!bc_) return ReplicaWorker::apply(down, env);
+    down_codec_->add_decoded(down, 1.0, g_server_);  // g^t = g^{t−1} + b^t
+    x_ -= step_ * g_server_;
+  }
+  double potential_term(const Vec& grad_i) const override { return (g_ - grad_i).squaredNorm(); }
+
+ private:
+  CompressorPtr comp_, init_;
+  Participation part_;
+  bool bc_;
+  Vec g_, g_server_, grad_, diff_;
+  std::vector<char> mask_;
+};
+
+// EF21-BC server: w accumulates the workers' c_i; the broadcast is C_M(w − g).
+class Ef21BcServer final : public ServerLogic {
+ public:
+  Ef21BcServer(const Vec& x0, CompressorPtr up, CompressorPtr down, int value_bits, double step, int n)
+      : x_(x0), w_(Vec::Zero(x0.size())), g_(Vec::Zero(x0.size())), up_(std::move(up)), down_(std::move(down)),
+        init_(dense_codec(static_cast<int>(x0.size()), value_bits)), step_(step), n_(n) {}
+  void absorb(std::span<const Message> ups, ServerEnv& env) override {
+    const Compressor& codec = env.round == 0 ? *init_ : *up_;
+    for (const Message& m : ups)
+      if (m.sent) codec.add_decoded(m, 1.0 / n_, w_);
+  }
+  void broadcast(ServerEnv& env, Message& down) override {
+    v_ = w_ - g_;
+    Rng rng = env.rng(Purpose::server);
+    down_->compress(v_, rng, down);
+    down_->add_decoded(down, 1.0, g_);
+    x_ -= step_ * g_;
+  }
+  const Vec& model() const override { return x_; }
+
+ private:
+  Vec x_, w_, g_, v_;
+  CompressorPtr up_, down_, init_;
+  double step_;
+  int n_;
+};
+
+double contractive_alpha(const Spec& spec, int d, int n, const std::string& method) {
+  const CompressorConstants cc = make_compressor(spec, d, 32, {0, n})->constants();
+  if (cc.kind != CompressorConstants::Kind::contractive)
+    throw UsageError(fmt::format("--compressor: {} needs a contractive compressor (topk, scaled_sign); '{}' is not",
+                                 method, spec.str()));
+  return cc.alpha;
+}
+
+}  // namespace
+
+MethodInstance build_ef21_pp(const MethodSetup& s) {
+  const Objective& p = *s.problem;
+  const int d = p.dim(), n = p.workers();
+  const auto& c = p.constants();
+  const double alpha = contractive_alpha(s.compressor, d, n, "ef21_pp");
+  const long long sv = s.method.get_int("s", (n + 1) / 2);
+  if (sv < 1 || sv > n) throw UsageError(fmt::format("--method: ef21_pp s={} must be in [1, n = {}]", sv, n));
+  Participation part;
+  part.kind = sv == n ? Participation::Kind::full : Participation::Kind::snice;
+  part.s = static_cast<int>(sv);
+  part.n = n;
+  const double qa = alpha * static_cast<double>(sv) / n;
+  const double theta = 1 - std::sqrt(1 - qa), beta = (1 - qa) / theta;
+  MethodInstance inst;
+  inst.info["constants"] = constants_json(c);
+  inst.info["alpha"] = alpha;
+  inst.info["s"] = sv;
+  inst.info["theta_q"] = theta;
+  inst.stepsize = resolve_stepsize(s.method, 1.0 / (c.L + c.L_hat * std::sqrt(beta / theta)),
+                                   "1/(L + L_hat sqrt(beta_q/theta_q)), alpha_q = (s/n) alpha [DERIVED, dasha-family.md 3.8]",
+                                   inst.info);
+  inst.info["potential"] = "f - f_low + gamma/(2 theta_q) mean_i ||g_i - grad f_i||^2 [DERIVED]";
+  const double gamma = inst.stepsize;
+  const Vec x0 = p.initial_point();
+  for (int i = 0; i < n; ++i)
+    inst.workers.push_back(std::make_unique<Ef21PWorker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, n}),
+                                                         dense_codec(d, s.value_bits), s.value_bits, gamma, part, false));
+  inst.server = std::make_unique<StepServer>(
+      x0, dense_codec(d, s.value_bits), make_compressor(s.compressor, d, s.value_bits, {0, n}), s.value_bits, gamma, n,
+      StepServer::Mode::accumulate, [gamma, theta](double gap, const Vec&, double g_dev, const Vec&) {
+        return std::optional<double>(gap + gamma / (2.0 * theta) * g_dev);
+      });
+  return inst;
+}
+
+MethodInstance build_ef21_bc(const MethodSetup& s) {
+  const Objective& p = *s.problem;
+  const int d = p.dim(), n = p.workers();
+  const auto& c = p.constants();
+  const Spec down = s.method.has("down") ? Spec::parse(s.method.get_string("down", ""), "--method down=") : s.compressor;
+  const double alpha = contractive_alpha(s.compressor, d, n, "ef21_bc");
+  (void)contractive_alpha(down, d, n, "ef21_bc down=");
+  const double theta = 1 - std::sqrt(1 - alpha), beta = (1 - alpha) / theta;
+  MethodInstance inst;
+  inst.info["constants"] = constants_json(c);
+  inst.info["alpha_w"] = alpha;
+  inst.info["down"] = down.str();
+  inst.stepsize = resolve_stepsize(s.method, 1.0 / (c.L + c.L_hat * std::sqrt(beta / theta)),
+                                   "1/(L + L_hat sqrt(beta/theta)) with alpha_w only [CODE ef21_bc.py; no theorem checked]",
+                                   inst.info);
+  Participation full;
+  full.n = n;
+  const Vec x0 = p.initial_point();
+  for (int i = 0; i < n; ++i)
+    inst.workers.push_back(std::make_unique<Ef21PWorker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, n}),
+                                                         make_compressor(down, d, s.value_bits, {0, 1}), s.value_bits,
+                                                         inst.stepsize, full, true));
+  inst.server = std::make_unique<Ef21BcServer>(x0, make_compressor(s.compressor, d, s.value_bits, {0, n}),
+                                               make_compressor(down, d, s.value_bits, {0, 1}), s.value_bits,
+                                               inst.stepsize, n);
+  return inst;
+}
+
+}  // namespace commopt

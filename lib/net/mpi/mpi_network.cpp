@@ -1,0 +1,243 @@
+// MpiNetwork (see mpi_network.hpp). MPI calls happen on the main thread only, outside the
+// OpenMP loop over this rank's workers.
+#include "net/mpi/mpi_network.hpp"
+
+#include <chrono>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace commopt {
+
+namespace {
+std::uint64_t payload_bytes(const Message& m) { return (m.bits + 7) / 8; }
+std::uint64_t flags_of(const Message& m) {
+  return (m.sent ? 1u : 0u) | (static_cast<std::uint64_t>(m.index_coding) << 8) |
+         (static_cast<std::uint64_t>(static_cast<std::uint32_t>(m.sender)) << 32);
+}
+void set_flags(Message& m, std::uint64_t flags) {
+  m.sent = (flags & 1u) != 0;
+  m.index_coding = static_cast<IndexCoding>((flags >> 8) & 0xffu);
+  m.sender = static_cast<std::int32_t>(static_cast<std::uint32_t>(flags >> 32));
+}
+// The bytes of an outgoing message: exactly ceil(bits/8), as the encoder wrote them.
+const std::uint8_t* checked_bytes(const Message& m, const char* what) {
+  if (m.bytes.size() != payload_bytes(m))
+    throw std::logic_error(fmt::format("{}: encoder wrote {} bytes for {} bits", what, m.bytes.size(), m.bits));
+  return m.bytes.data();
+}
+}  // namespace
+
+int block_begin(int workers, int ranks, int rank) {
+  return static_cast<int>(static_cast<long long>(rank) * workers / ranks);
+}
+
+MpiNetwork::MpiNetwork(const Objective& problem, MethodInstance& method, std::uint64_t seed, MPI_Comm comm)
+    : problem_(problem), method_(method), seed_(seed), comm_(comm) {
+  MPI_Comm_rank(comm_, &rank_);
+  MPI_Comm_size(comm_, &ranks_);
+  n_ = problem.workers();
+  for (int r = 0; r <= ranks_; ++r) first_.push_back(block_begin(n_, ranks_, r));
+  begin_ = first_[static_cast<std::size_t>(rank_)];
+  end_ = first_[static_cast<std::size_t>(rank_) + 1];
+  envs_.resize(static_cast<std::size_t>(n_));
+  for (int i = 0; i < n_; ++i) {
+    envs_[static_cast<std::size_t>(i)].problem = &problem;
+    envs_[static_cast<std::size_t>(i)].worker = i;
+    envs_[static_cast<std::size_t>(i)].seed = seed;
+  }
+  ups_.resize(static_cast<std::size_t>(n_));
+  counters_.bits_up.assign(static_cast<std::size_t>(n_), 0);
+  counters_.grad_evals.assign(static_cast<std::size_t>(n_), 0.0);
+  headers_.resize(static_cast<std::size_t>(end_ - begin_));
+  if (root()) all_headers_.resize(static_cast<std::size_t>(n_));
+  counts_.resize(static_cast<std::size_t>(ranks_));
+  displs_.resize(static_cast<std::size_t>(ranks_));
+  own_loss_.resize(headers_.size());
+  own_term_.resize(headers_.size());
+  own_grad_.resize(headers_.size());
+}
+
+const Vec& MpiNetwork::model() const { return root() ? method_.server->model() : x_; }
+
+bool MpiNetwork::agree(bool flag) {
+  unsigned char v = flag ? 1 : 0;
+  MPI_Bcast(&v, 1, MPI_UNSIGNED_CHAR, 0, comm_);
+  return v != 0;
+}
+
+void MpiNetwork::run_round(int t) {
+  ServerEnv server_env{t, seed_};
+  auto tick = std::chrono::steady_clock::now();
+  auto lap = [&tick](double& into) {
+    const auto now = std::chrono::steady_clock::now();
+    into += std::chrono::duration<double>(now - tick).count();
+    tick = now;
+  };
+  if (t > 0) {
+    std::uint64_t header[3] = {0, 0, 0};
+    if (root()) {
+      down_.clear();
+      method_.server->broadcast(server_env, down_);
+      lap(time_server_);
+      header[0] = down_.bits;
+      header[1] = flags_of(down_);
+      header[2] = down_.shared_key;
+    }
+    MPI_Bcast(header, 3, MPI_UINT64_T, 0, comm_);
+    framing_down_ += sizeof header;
+    if (!root()) {
+      down_.bits = header[0];
+      set_flags(down_, header[1]);
+      down_.shared_key = header[2];
+      down_.bytes.resize(payload_bytes(down_));
+    }
+    if (down_.sent) {
+      const auto nb = payload_bytes(down_);
+      if (root()) (void)checked_bytes(down_, "broadcast");
+      MPI_Bcast(down_.bytes.data(), static_cast<int>(nb), MPI_BYTE, 0, comm_);
+      payload_down_ += nb;
+      counters_.bits_down += down_.bits;
+    }
+    lap(time_down_);
+  }
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int i = begin_; i < end_; ++i) {
+    WorkerEnv& env = envs_[static_cast<std::size_t>(i)];
+    env.round = t;
+    auto& worker = *method_.workers[static_cast<std::size_t>(i)];
+    if (t > 0 && down_.sent) worker.apply(down_, env);
+    Message& up = ups_[static_cast<std::size_t>(i)];
+    up.clear();
+    worker.upload(env, up);
+  }
+  lap(time_workers_);
+  gather_up();
+  lap(time_up_);
+  if (root()) method_.server->absorb(ups_, server_env);
+  lap(time_server_);
+}
+
+void MpiNetwork::gather_up() {
+  send_bytes_.clear();
+  for (int i = begin_; i < end_; ++i) {
+    const Message& up = ups_[static_cast<std::size_t>(i)];
+    headers_[static_cast<std::size_t>(i - begin_)] = {up.bits, flags_of(up), up.shared_key,
+                                                      envs_[static_cast<std::size_t>(i)].grad_evals};
+    if (up.sent) {
+      const std::uint8_t* p = checked_bytes(up, "upload");
+      send_bytes_.insert(send_bytes_.end(), p, p + payload_bytes(up));
+    }
+  }
+  constexpr int kHeader = static_cast<int>(sizeof(Header));
+  for (int r = 0; r < ranks_; ++r) {
+    counts_[static_cast<std::size_t>(r)] = (first_[static_cast<std::size_t>(r) + 1] - first_[static_cast<std::size_t>(r)]) * kHeader;
+    displs_[static_cast<std::size_t>(r)] = first_[static_cast<std::size_t>(r)] * kHeader;
+  }
+  MPI_Gatherv(headers_.data(), (end_ - begin_) * kHeader, MPI_BYTE, root() ? all_headers_.data() : nullptr,
+              counts_.data(), displs_.data(), MPI_BYTE, 0, comm_);
+  int total = 0;
+  if (root()) {
+    framing_up_ += static_cast<std::uint64_t>(n_) * sizeof(Header);
+    for (int r = 0; r < ranks_; ++r) {
+      int bytes = 0;
+      for (int i = first_[static_cast<std::size_t>(r)]; i < first_[static_cast<std::size_t>(r) + 1]; ++i) {
+        const Header& h = all_headers_[static_cast<std::size_t>(i)];
+        if (h.flags & 1u) bytes += static_cast<int>((h.bits + 7) / 8);
+      }
+      counts_[static_cast<std::size_t>(r)] = bytes;
+      displs_[static_cast<std::size_t>(r)] = total;
+      total += bytes;
+    }
+    recv_bytes_.resize(static_cast<std::size_t>(total));
+  }
+  MPI_Gatherv(send_bytes_.data(), static_cast<int>(send_bytes_.size()), MPI_BYTE, root() ? recv_bytes_.data() : nullptr,
+              counts_.data(), displs_.data(), MPI_BYTE, 0, comm_);
+  if (!root()) return;
+  payload_up_ += static_cast<std::uint64_t>(total);
+  counters_.participants = 0;
+  std::size_t offset = 0;
+  for (int i = 0; i < n_; ++i) {
+    const Header& h = all_headers_[static_cast<std::size_t>(i)];
+    Message& up = ups_[static_cast<std::size_t>(i)];
+    const bool sent = (h.flags & 1u) != 0;
+    const std::size_t nb = sent ? static_cast<std::size_t>((h.bits + 7) / 8) : 0;
+    if (i >= end_) {  // another rank's worker (rank 0's own messages are already in place)
+      up.bits = h.bits;
+      set_flags(up, h.flags);
+      up.shared_key = h.shared_key;
+      up.bytes.assign(recv_bytes_.begin() + static_cast<std::ptrdiff_t>(offset),
+                      recv_bytes_.begin() + static_cast<std::ptrdiff_t>(offset + nb));
+    }
+    offset += nb;
+    if (sent) {
+      counters_.bits_up[static_cast<std::size_t>(i)] += h.bits;
+      ++counters_.participants;
+      ++counters_.messages_up;
+    }
+    counters_.grad_evals[static_cast<std::size_t>(i)] = h.grad_evals;
+  }
+}
+
+Evaluation MpiNetwork::evaluate() {
+  const int n = n_;
+  const int d = problem_.dim();
+  if (root()) x_ = method_.server->model();
+  x_.resize(d);
+  MPI_Bcast(x_.data(), d, MPI_DOUBLE, 0, comm_);
+  eval_bytes_ += sizeof(double) * static_cast<std::uint64_t>(d);
+  for (int i = begin_; i < end_; ++i) {  // this rank's workers, before the ordered sum
+    const auto k = static_cast<std::size_t>(i - begin_);
+    own_loss_[k] = problem_.loss_grad(i, x_, own_grad_[k]);
+    own_term_[k] = method_.workers[static_cast<std::size_t>(i)]->potential_term(own_grad_[k]);
+  }
+  // acc = [∇f (d), f, mean potential term], summed in worker order exactly as SimNetwork::evaluate.
+  const int len = d + 2;
+  auto add_own = [&] {
+    for (std::size_t k = 0; k < own_grad_.size(); ++k) {
+      acc_[d] += own_loss_[k] / n;
+      acc_.head(d) += own_grad_[k] / n;
+      acc_[d + 1] += own_term_[k] / n;
+    }
+  };
+  if (root()) {
+    acc_.setZero(len);
+    add_own();
+    if (ranks_ > 1) {
+      MPI_Send(acc_.data(), len, MPI_DOUBLE, 1, 0, comm_);
+      MPI_Recv(acc_.data(), len, MPI_DOUBLE, ranks_ - 1, 0, comm_, MPI_STATUS_IGNORE);
+      eval_bytes_ += sizeof(double) * static_cast<std::uint64_t>(len) * static_cast<std::uint64_t>(ranks_);
+    }
+  } else {
+    acc_.resize(len);
+    MPI_Recv(acc_.data(), len, MPI_DOUBLE, rank_ - 1, 0, comm_, MPI_STATUS_IGNORE);
+    add_own();
+    MPI_Send(acc_.data(), len, MPI_DOUBLE, (rank_ + 1) % ranks_, 0, comm_);
+    return {};
+  }
+  Evaluation e;
+  e.loss = acc_[d];
+  grad_i_ = acc_.head(d);  // a Vec of its own: squaredNorm sums in the same order as the simulator's
+  e.grad_norm_sq = grad_i_.squaredNorm();
+  const auto& c = problem_.constants();
+  const double gap = e.loss - (c.f_star ? *c.f_star : 0.0);
+  e.lyapunov = method_.server->potential(gap, grad_i_, acc_[d + 1]);
+  e.accuracy = problem_.accuracy(x_);
+  return e;
+}
+
+nlohmann::json MpiNetwork::transport_stats() const {
+  return {{"ranks", ranks_},
+          {"payload_bytes_up", payload_up_},
+          {"payload_bytes_down", payload_down_},
+          {"framing_bytes_up", framing_up_},
+          {"framing_bytes_down", framing_down_},
+          {"framing_bytes_per_upload", sizeof(Header)},
+          {"framing_bytes_per_broadcast", 3 * sizeof(std::uint64_t)},
+          {"evaluation_bytes", eval_bytes_},
+          {"rank0_seconds", {{"workers", time_workers_}, {"server", time_server_},
+                             {"broadcast", time_down_}, {"gather", time_up_}}},
+          {"payload_note", "bytes handed to MPI: ceil(bits/8) per message; a broadcast is counted once"}};
+}
+
+}  // namespace commopt

@@ -1,0 +1,83 @@
+// `commopt data info` and `commopt data constants` as a user meets them: the table, the JSON file,
+// f* where it is defined (and the f_lower note where it is not), one-line errors with exit code 2.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_problem_helpers.hpp"
+
+namespace {
+
+struct Outcome {
+  int code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+Outcome run_data(const std::string& args) {
+  const std::string cmd =
+      std::string(COMMOPT_BINARY) + " data " + args + " --data-dir " + COMMOPT_SHARED_DATASETS + " 2>&1";
+  Outcome o;
+  std::FILE* pipe = popen(cmd.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), buf.size(), pipe)) o.output += buf.data();
+  const int status = pclose(pipe);
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("cli data: info prints sizes, labels and checksum", "[cli][constants]") {
+  commopt::testing::TempDir dir;
+  const auto o = run_data("info a1a --json " + (dir / "i.json").string());
+  INFO(o.output);
+  REQUIRE(o.code == 0);
+  CHECK_THAT(o.output, Catch::Contains("rows         1605"));
+  CHECK_THAT(o.output, Catch::Contains("fnv1a64:"));
+  std::ifstream in(dir / "i.json");
+  const auto j = nlohmann::json::parse(in);
+  CHECK(j["rows"] == 1605);
+  CHECK(j["compression"] == "xz");
+  CHECK(j["labels"].size() == 2);
+}
+
+TEST_CASE("cli data: constants prints every constant and f*", "[cli][constants]") {
+  commopt::testing::TempDir dir;
+  commopt::testing::ScopedEnv env("XDG_CACHE_HOME", dir.path().string());
+  const auto json = (dir / "c.json").string();
+  auto o = run_data("constants --problem 'logreg[data=a1a]' -n 3 --split label-sorted --json " + json);
+  INFO(o.output);
+  REQUIRE(o.code == 0);
+  for (const char* name : {"L_hat", "L_max_sample_rms", "L_max_sample", "L_pm", "sigma^2", "L_sigma", "f* = 0."})
+    CHECK_THAT(o.output, Catch::Contains(name));
+  {
+    std::ifstream in(json);
+    const auto j = nlohmann::json::parse(in);
+    CHECK(j["L_i"].size() == 3);
+    CHECK(j["f_star"].get<double>() > 0);
+    CHECK(j["f_star_info"]["grad_norm"].get<double>() <= 1e-10);
+    CHECK(j["L_pm_kind"] == "upper bound");
+  }
+  o = run_data("constants --problem 'logreg_nc[data=a1a]' -n 2");
+  REQUIRE(o.code == 0);
+  CHECK_THAT(o.output, Catch::Contains("f* unknown (nonconvex): bounds use f* >= f_lower = 0"));
+  o = run_data("constants --problem 'quadratic[d=6]' -n 2");
+  REQUIRE(o.code == 0);
+  CHECK_THAT(o.output, Catch::Contains("(exact)"));
+}
+
+TEST_CASE("cli data: bad input is one line and exit code 2", "[cli][constants]") {
+  for (const char* args : {"", "frobnicate", "info", "info nosuchdata", "constants --problem 'logreg[data=a1a]' -n 0",
+                           "constants --problem 'nosuch'", "constants -n 2", "info a1a --json /nonexistent/dir/x.json"}) {
+    INFO(args);
+    const auto o = run_data(args);
+    CHECK(o.code == 2);
+    CHECK(std::count(o.output.begin(), o.output.end(), '\n') == 1);
+  }
+}

@@ -1,0 +1,136 @@
+// The DASHA family end to end (lib/methods/dasha_vr.cpp, dasha_pp.cpp; dasha-family.md §3.2–3.5):
+// identical traces for identical seeds, participation counts, "no init" sends nothing at round 0,
+// the p_a = 1 / p = 1 reductions to DASHA, oracle counts and the step-size rules recorded.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "core/error.hpp"
+#include "problems/registry.hpp"
+#include "run/job.hpp"
+
+using namespace commopt;
+
+namespace {
+
+std::unique_ptr<Objective> problem(const std::string& spec, int n) {
+  ProblemOptions opts;
+  opts.data_dir = COMMOPT_SHARED_DATASETS;
+  return make_problem(Spec::parse(spec, "--problem"), n, opts);
+}
+
+JobResult run(const Objective& p, const std::string& method, const std::string& comp, long long rounds,
+              std::uint64_t seed = 1, int value_bits = 32) {
+  JobSpec job;
+  job.method = method;
+  job.compressor = comp;
+  job.stop.rounds = rounds;
+  job.seed = seed;
+  job.value_bits = value_bits;
+  job.grid.every = 1;
+  return run_job(p, job);
+}
+
+bool same_rows(const std::vector<TraceRow>& a, const std::vector<TraceRow>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    TraceRow x = a[i], y = b[i];
+    x.seconds = y.seconds = 0;
+    if (csv_line(x) != csv_line(y)) return false;
+  }
+  return true;
+}
+
+const std::vector<std::string> kAll = {"dasha_page", "dasha_mvr[mega_batch=10]", "dasha_sync_mvr[mega_batch=10]",
+                                       "dasha_pp[participation=snice[s=2]]",
+                                       "dasha_pp_page[participation=independent[p=0.5]]",
+                                       "dasha_pp_mvr[participation=snice[s=3],mega_batch=10]"};
+
+}  // namespace
+
+TEST_CASE("dasha family: identical seeds give identical traces; different seeds differ", "[methods]") {
+  auto p = problem("logreg_nc[data=a1a,lambda=0.1]", 5);
+  for (const auto& m : kAll) {
+    INFO(m);
+    const auto a = run(*p, m, "randk[k=5]", 30, 7), b = run(*p, m, "randk[k=5]", 30, 7),
+               c = run(*p, m, "randk[k=5]", 30, 8);
+    CHECK(a.status == b.status);
+    CHECK(same_rows(a.rows, b.rows));
+    CHECK_FALSE(same_rows(a.rows, c.rows));
+  }
+}
+
+TEST_CASE("dasha_pp: participation counts and bits of non-participants", "[methods]") {
+  auto p = problem("logreg_nc[data=a1a,lambda=0.1]", 5);
+  SECTION("snice[s=2]: every node at round 0, then exactly 2 per round, each sending K values") {
+    const auto r = run(*p, "dasha_pp[participation=snice[s=2]]", "randk[k=5]", 40);
+    REQUIRE(r.rows.size() == 41);
+    CHECK(r.rows[0].participants == 5);
+    for (std::size_t t = 1; t < r.rows.size(); ++t) {
+      CHECK(r.rows[t].participants == 2);
+      // bits_up is the mean over all n workers: 2 senders of one RandK message each
+      const double per_msg = (r.rows[1].bits_up - r.rows[0].bits_up) / 2.0 * 5.0;
+      CHECK(r.rows[t].bits_up - r.rows[t - 1].bits_up == Approx(2.0 * per_msg / 5.0));
+    }
+  }
+  SECTION("independent[p=0.5]: about n/2 per round") {
+    const auto r = run(*p, "dasha_pp[participation=independent[p=0.5]]", "randk[k=5]", 400);
+    double mean = 0;
+    for (std::size_t t = 1; t < r.rows.size(); ++t) mean += r.rows[t].participants / 400.0;
+    CHECK(mean == Approx(2.5).margin(0.3));
+  }
+  SECTION("non-participants compute nothing: grad evals match 2 full gradients per participant") {
+    const auto r = run(*p, "dasha_pp[participation=snice[s=1]]", "randk[k=5]", 10);
+    const double m_mean = r.rows[0].grad_evals;  // mean rows per worker (one full gradient each)
+    for (std::size_t t = 1; t < r.rows.size(); ++t)
+      CHECK(r.rows[t].grad_evals - r.rows[t - 1].grad_evals == Approx(2.0 * m_mean / 5.0).epsilon(0.05));
+  }
+}
+
+TEST_CASE("dasha family: init=none sends nothing at round 0", "[methods]") {
+  auto p = problem("logreg_nc[data=a1a,lambda=0.1]", 4);
+  for (const std::string m : {"dasha_pp[init=none]", "dasha_pp_mvr[init=none,participation=snice[s=2]]",
+                              "dasha_page[init=none]", "dasha_mvr[init=none]"}) {
+    INFO(m);
+    const auto r = run(*p, m, "randk[k=5]", 5);
+    CHECK(r.rows[0].participants == 0);
+    CHECK(r.rows[0].bits_up == 0);
+    CHECK(r.rows[1].participants > 0);
+  }
+}
+
+TEST_CASE("dasha_pp with full participation and dasha_page with p = 1 are DASHA", "[methods]") {
+  auto p = problem("logreg_nc[data=a1a,lambda=0.1]", 4);
+  const auto ref = run(*p, "dasha[stepsize=0.5]", "randk[k=5]", 30, 3, 64);
+  for (const std::string m : {"dasha_pp[stepsize=0.5]", "dasha_page[stepsize=0.5,prob=1]"}) {
+    INFO(m);
+    const auto r = run(*p, m, "randk[k=5]", 30, 3, 64);
+    REQUIRE(r.rows.size() == ref.rows.size());
+    for (std::size_t t = 0; t < r.rows.size(); ++t) {
+      CHECK(r.rows[t].grad_norm_sq == Approx(ref.rows[t].grad_norm_sq).epsilon(1e-9));
+      CHECK(r.rows[t].bits_up == ref.rows[t].bits_up);
+    }
+  }
+}
+
+TEST_CASE("dasha family: step-size rules are recorded; bad parameters are usage errors", "[methods]") {
+  auto p = problem("logreg_nc[data=a1a,lambda=0.1]", 4);
+  const auto t = run(*p, "dasha_pp[participation=snice[s=2]]", "randk[k=5]", 2);
+  CHECK(t.meta["method_info"]["stepsize_rule"].get<std::string>().find("CERT") != std::string::npos);
+  const auto q = run(*p, "dasha_pp[participation=snice[s=2],stepsize=paper]", "randk[k=5]", 2);
+  CHECK(q.meta["method_info"]["stepsize_rule"].get<std::string>().find("paper (recalled, unverified)") == 0);
+  CHECK(q.meta["method_info"]["stepsize"].get<double>() == q.meta["method_info"]["stepsize_paper"].get<double>());
+  const auto u = run(*p, "dasha_pp_page[participation=snice[s=2]]", "randk[k=5]", 2);
+  CHECK(u.meta["method_info"]["stepsize_rule"].get<std::string>().find("NOT certified") != std::string::npos);
+  CHECK_THROWS_AS(run(*p, "dasha_pp_mvr[stepsize=paper]", "randk[k=5]", 2), UsageError);
+  CHECK_THROWS_AS(run(*p, "dasha_pp_mvr[participation=snice[s=2],b=0.9]", "randk[k=5]", 2), UsageError);
+  CHECK_THROWS_AS(run(*p, "dasha_pp[participation=snice[s=9]]", "randk[k=5]", 2), UsageError);
+  CHECK_THROWS_AS(run(*p, "dasha_page", "topk[k=5]", 2), UsageError);
+}
+
+TEST_CASE("dasha_mvr counts 2B sample gradients per worker per round after a B_init mega-batch", "[methods]") {
+  auto p = problem("logreg_nc[data=a1a,lambda=0.1]", 4);
+  const auto r = run(*p, "dasha_mvr[mega_batch=10,batch=3,batch_init=50]", "randk[k=5]", 5);
+  CHECK(r.rows[0].grad_evals == Approx(50));
+  for (std::size_t t = 1; t < r.rows.size(); ++t) CHECK(r.rows[t].grad_evals - r.rows[t - 1].grad_evals == Approx(6));
+}

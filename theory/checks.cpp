@@ -1,0 +1,225 @@
+#include "theory/checks.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "methods/method.hpp"
+#include "net/network.hpp"
+#include "run/job.hpp"
+#include "theory/cards.hpp"
+#include "theory/one_step.hpp"
+
+namespace commopt {
+
+nlohmann::json to_json(const CheckRow& r) {
+  return {{"id", r.id},         {"method", r.method},   {"problem", r.problem},       {"measured", r.measured},
+          {"bound", r.bound},   {"ratio", r.ratio()},   {"verdict", r.verdict},       {"provenance", r.provenance},
+          {"note", r.note}};
+}
+
+namespace {
+
+std::string verdict(bool holds, Provenance p) {
+  if (holds) return "pass";
+  return binding(p) ? "FAIL" : "not-binding";
+}
+
+// Mean and standard error over seeds of a per-seed quantity.
+struct MeanSe {
+  double mean = 0, se = 0;
+};
+MeanSe mean_se(const std::vector<double>& v) {
+  MeanSe m;
+  for (double x : v) m.mean += x / static_cast<double>(v.size());
+  if (v.size() < 2) return m;
+  double var = 0;
+  for (double x : v) var += (x - m.mean) * (x - m.mean) / static_cast<double>(v.size() - 1);
+  m.se = std::sqrt(var / static_cast<double>(v.size()));
+  return m;
+}
+
+}  // namespace
+
+std::vector<CheckRow> one_step_rows(const std::string& method, double gamma_factor, double power_factor) {
+  std::vector<CheckRow> rows;
+  const TheoremCard* card = find_card(method);
+  const Provenance prov = card ? card->provenance : Provenance::derived;
+  const int k = method == "gd" ? 0 : 2;
+  CheckRow r{"one-step", method, "tiny quadratics d=6 n=4 (3 instances)", 0, 1e-12, "", provenance_name(prov), ""};
+  CheckRow power = r;
+  power.id = "one-step-power";
+  int violations = 0, states = 0, power_violations = 0;
+  double worst = -INFINITY, power_worst = -INFINITY;
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    const TinyQuadratics q = make_tiny_quadratics(6, 4, seed);
+    const OneStepResult a = one_step_check(method, q, k, gamma_factor, 300, seed);
+    violations += a.violations;
+    states += a.states;
+    worst = std::max(worst, a.worst_slack);
+    const OneStepResult b = one_step_check(method, q, k, power_factor, 1000, seed + 100);
+    power_violations += b.violations;
+    power_worst = std::max(power_worst, b.worst_slack);
+  }
+  r.measured = worst;
+  r.verdict = verdict(violations == 0, prov);
+  r.note = fmt::format("max relative slack of E Phi+ - Phi + (gamma/2)|grad f|^2 over {} states at {}x the step{}; "
+                       "{} violations", states, gamma_factor, k ? fmt::format(" (K={})", k) : "", violations);
+  power.measured = power_worst;
+  power.verdict = power_violations > 0 ? "pass" : "FAIL";
+  power.note = fmt::format("at {}x the theory step the test must find a violating state: found {}", power_factor,
+                           power_violations);
+  rows.push_back(r);
+  rows.push_back(power);
+  return rows;
+}
+
+std::vector<CheckRow> run_rows(const Objective& problem, const std::string& method,
+                               const std::optional<std::string>& compressor, const RunCheckOptions& opts) {
+  std::vector<CheckRow> out;
+  const Spec mspec = Spec::parse(method, "--method");
+  const MethodEntry& entry = find_method(mspec.name());
+  const TheoremCard* card = find_card(entry.name);
+  const std::string comp = compressor.value_or(entry.default_compressor);
+  const CompressorConstants cc = make_compressor(Spec::parse(comp, "--compressor"), problem.dim(), 64)->constants();
+  const bool sampled = mspec.get_int("batch", entry.name == "local_sgd" ? 64 : 0) > 0;
+  const bool deterministic = !cc.random && !sampled;
+  const std::string label = entry.uses_compressor ? fmt::format("{} + {}", method, comp) : method;
+  const CheckRow base{"", label, problem.name(), 0, 0, "", card ? provenance_name(card->provenance) : "none", ""};
+  if (!card) {
+    CheckRow r = base;
+    r.id = "card";
+    r.verdict = "FAIL";
+    r.note = "this method has no theorem card (rule: every method lands with its card)";
+    return {r};
+  }
+  if (!card->certified) {
+    CheckRow r = base;
+    r.id = "certificate";
+    r.verdict = "not certified";
+    r.note = card->notes;
+    return {r};
+  }
+  const int seeds = deterministic ? 1 : std::max(2, opts.seeds);
+  std::vector<std::vector<TraceRow>> runs;
+  double gamma = 0;
+  nlohmann::json method_info;
+  for (int s = 0; s < seeds; ++s) {
+    JobSpec job;
+    job.method = method;
+    if (entry.uses_compressor) job.compressor = comp;
+    job.value_bits = 64;
+    job.seed = opts.first_seed + static_cast<std::uint64_t>(s);
+    job.stop.rounds = opts.rounds;
+    job.grid.every = 1;
+    JobResult r = run_job(problem, job);
+    gamma = r.meta["method_info"]["stepsize"].get<double>();
+    method_info = r.meta["method_info"];
+    runs.push_back(std::move(r.rows));
+  }
+  std::size_t T = runs.front().size();
+  for (const auto& r : runs) T = std::min(T, r.size());
+  const bool has_potential = runs.front().front().lyapunov.has_value();
+  const double f_scale = std::max({1.0, std::abs(runs.front().front().loss)});
+  const double phi0 = has_potential ? *runs.front().front().lyapunov
+                                    : runs.front().front().loss - problem.constants().f_star.value_or(0.0);
+  // Check 2: the potential along the run.
+  CheckRow pot = base;
+  pot.id = deterministic ? "potential-monotone" : "potential-supermartingale";
+  if (!has_potential) {
+    pot.verdict = "skipped";
+    pot.note = "the method has no potential (card: " + card->notes + ")";
+  } else if (deterministic) {
+    double worst = -INFINITY;
+    long long at = 0;
+    for (std::size_t t = 1; t < T; ++t) {
+      const double rise = *runs[0][t].lyapunov - *runs[0][t - 1].lyapunov;
+      if (rise > worst) worst = rise, at = runs[0][t].round;
+    }
+    pot.measured = worst / f_scale;
+    pot.bound = 1e-12;
+    pot.verdict = verdict(pot.measured <= pot.bound, card->provenance);
+    pot.note = fmt::format("largest rise of Phi^t in one round (relative to |f(x^0)|) at round {}, {} rounds", at, T - 1);
+  } else {
+    // E[Φ^T + (γ/2) Σ_{t<T} ||∇f(x^t)||²] ≤ Φ^0: the mean over seeds must not exceed Φ^0 by 4 SE.
+    double worst_z = -INFINITY, worst_excess = 0;
+    std::vector<double> acc(static_cast<std::size_t>(seeds), 0.0);
+    for (std::size_t t = 1; t < T; ++t) {
+      std::vector<double> s(static_cast<std::size_t>(seeds));
+      for (int k = 0; k < seeds; ++k) {
+        acc[static_cast<std::size_t>(k)] += gamma / 2 * runs[static_cast<std::size_t>(k)][t - 1].grad_norm_sq;
+        s[static_cast<std::size_t>(k)] = *runs[static_cast<std::size_t>(k)][t].lyapunov + acc[static_cast<std::size_t>(k)];
+      }
+      const MeanSe m = mean_se(s);
+      const double excess = m.mean - phi0;
+      const double z = excess / std::max(m.se, 1e-12 * f_scale);
+      if (z > worst_z) worst_z = z, worst_excess = excess;
+    }
+    pot.measured = worst_z;
+    pot.bound = 4.0;
+    pot.verdict = verdict(worst_z <= 4.0, card->provenance);
+    pot.note = fmt::format("max over T of (mean_seeds[Phi^T + gamma/2 sum_t |grad f|^2] - Phi^0)/SE over {} seeds "
+                           "(4 SE: one-sided false alarm < 3.2e-5 per T); worst excess {:.3g}",
+                           seeds, worst_excess);
+  }
+  out.push_back(pot);
+  // Check 3: the bound on the running average of ||∇f||².
+  CheckRow bnd = base;
+  bnd.id = "bound-avg-grad";
+  CardInputs in{&problem.constants(), cc, problem.workers(), gamma, &method_info};
+  if (!card->avg_grad_sq_bound) {
+    bnd.verdict = "skipped";
+    bnd.note = "the card gives no evaluable bound: " + card->notes;
+  } else {
+    double worst = -INFINITY, worst_meas = 0, worst_bound = 0;
+    long long at = 0;
+    std::vector<double> sum(static_cast<std::size_t>(seeds), 0.0);
+    for (std::size_t t = 1; t < T; ++t) {
+      std::vector<double> avg(static_cast<std::size_t>(seeds));
+      for (int k = 0; k < seeds; ++k) {
+        sum[static_cast<std::size_t>(k)] += runs[static_cast<std::size_t>(k)][t - 1].grad_norm_sq;
+        avg[static_cast<std::size_t>(k)] = sum[static_cast<std::size_t>(k)] / static_cast<double>(t);
+      }
+      const MeanSe m = mean_se(avg);
+      const auto b = card->avg_grad_sq_bound(in, phi0, static_cast<long long>(t));
+      if (!b) continue;
+      const double ratio = (m.mean - 4 * m.se) / *b;
+      if (ratio > worst) worst = ratio, worst_meas = m.mean, worst_bound = *b, at = static_cast<long long>(t);
+    }
+    bnd.measured = worst_meas;
+    bnd.bound = worst_bound;
+    bnd.verdict = verdict(worst <= 1.0, card->provenance);
+    bnd.note = fmt::format("(1/T) sum_t |grad f(x^t)|^2 vs {} at every T <= {}; tightest at T = {}{}", card->bound,
+                           T - 1, at, seeds > 1 ? fmt::format(" (mean - 4 SE over {} seeds)", seeds) : "");
+  }
+  out.push_back(bnd);
+  // Check 4: the linear rate, on strongly convex problems with a known f*.
+  const auto rho = card->linear_rate ? card->linear_rate(in) : std::nullopt;
+  if (rho && problem.constants().f_star && seeds == 1) {
+    CheckRow rate = base;
+    rate.id = "linear-rate";
+    const double fstar = *problem.constants().f_star;
+    const double gap0 = runs[0][0].loss - fstar;
+    const double floor = 1e-13 * std::max(1.0, std::abs(fstar));
+    double worst = -INFINITY;
+    double sx = 0, sy = 0, sxx = 0, sxy = 0, cnt = 0;
+    for (std::size_t t = 0; t < T; ++t) {
+      const double gap = runs[0][t].loss - fstar;
+      if (gap <= floor) break;
+      const double tt = static_cast<double>(runs[0][t].round);
+      worst = std::max(worst, gap / (std::pow(*rho, tt) * gap0));
+      sx += tt, sy += std::log(gap), sxx += tt * tt, sxy += tt * std::log(gap), cnt += 1;
+    }
+    const double slope = cnt > 1 ? (cnt * sxy - sx * sy) / (cnt * sxx - sx * sx) : 0;
+    rate.measured = worst;
+    rate.bound = 1.0;
+    rate.verdict = verdict(worst <= 1.0 + 1e-9, card->provenance);
+    rate.note = fmt::format("max_t gap_t/(rho^t gap_0) with rho = {:.6f}; fitted rate exp(slope) = {:.6f} over {} rounds",
+                            *rho, std::exp(slope), static_cast<long long>(cnt));
+    out.push_back(rate);
+  }
+  return out;
+}
+
+}  // namespace commopt

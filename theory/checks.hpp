@@ -1,0 +1,56 @@
+// Checks 1–5 of the theory engine (issue 4): each compares a measurement with a theorem's card and
+// returns one row: id, method, problem, measured, bound, ratio, verdict, provenance, note.
+// Verdicts: pass, FAIL (a binding check broken), not-binding (a paper-recalled statement, printed
+// for comparison), skipped (cannot apply; the note says why).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/objective.hpp"
+
+namespace commopt {
+
+struct CheckRow {
+  std::string id;
+  std::string method;
+  std::string problem;
+  double measured = 0;
+  double bound = 0;
+  std::string verdict;
+  std::string provenance;
+  std::string note;
+  double ratio() const { return bound != 0 ? measured / bound : 0; }
+  bool failed() const { return verdict == "FAIL"; }
+};
+nlohmann::json to_json(const CheckRow& r);
+
+// Check 1: exact one-step potential test on tiny quadratics, and its power check at `power_factor`
+// times the step (the power row passes when a violation IS found). `gamma_factor` scales the step
+// of the first row (1 for the theory step; a user's `stepsize=theory*C` passes C).
+std::vector<CheckRow> one_step_rows(const std::string& method, double gamma_factor, double power_factor);
+
+struct RunCheckOptions {
+  long long rounds = 300;
+  int seeds = 8;               // for random methods
+  std::uint64_t first_seed = 1;
+};
+
+// Checks 2–4 on runs of `method` with `compressor` on `problem` (value width 64, every round logged):
+// the potential along the run (monotone when deterministic, a supermartingale over seeds when
+// random), the card's bound on (1/T) Σ ||∇f||² at every T, and the linear rate where the card has
+// one and f* is known.
+std::vector<CheckRow> run_rows(const Objective& problem, const std::string& method,
+                               const std::optional<std::string>& compressor, const RunCheckOptions& opts);
+
+// Check 5: the virtual-sequence identity of dist-EF-SGD (ef-local-lazy.md §6.1) on every round.
+CheckRow virtual_sequence_row(const Objective& problem, const std::string& method, const std::string& compressor,
+                              long long rounds);
+
+// local_sgd[H=1,batch=0] has the iterates of gd with the same step size.
+CheckRow local_sgd_consistency_row(const Objective& problem, long long rounds);
+
+}  // namespace commopt
