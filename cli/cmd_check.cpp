@@ -100,14 +100,14 @@ int cmd_check(const std::vector<std::string>& args) {
     // DASHA family (dasha-family.md 3.2-3.5): certified ones get one-step + run rows, the others a
     // `not certified` row.
     const std::string rk = "randk[k=" + k + "]";
-    for (const char* m : {"dasha_page", "dasha_mvr", "dasha_sync_mvr", "dasha_pp[participation=snice[s=2]]",
+    for (const char* m : {"dasha_page", "dasha_mvr", "dasha_sync_mvr", "dasha_pp[participation=snice[s=1]]",
                           "dasha_pp_page[participation=snice[s=2]]", "dasha_pp_mvr[participation=snice[s=2]]"})
       runs.push_back({m, rk});
     // MARINA family, PAGE, DIANA, EF21-PP/BC (dasha-family.md 3.6-3.9).
     const std::string tk = "topk[k=" + k + "]";
     for (const auto& [m, c] : std::vector<std::pair<std::string, std::string>>{
              {"marina", rk}, {"marina", "permk"}, {"vr_marina[batch=4]", rk}, {"pp_marina[s=2]", rk},
-             {"diana", rk}, {"ef21_pp[s=2]", tk}, {"ef21_bc", tk}})
+             {"diana", rk}, {"frecon[s=2]", rk}, {"ef21_pp[s=2]", tk}, {"ef21_bc", tk}})
       runs.push_back({m, c});
     runs.push_back({"page[batch=4]", std::nullopt});
   }
@@ -116,9 +116,12 @@ int cmd_check(const std::vector<std::string>& args) {
   ProblemOptions popts;
   popts.data_dir = data_dir;
   std::vector<CheckRow> rows;
-  // Check 1: exact one-step tests for the methods that have a model.
+  // Check 1: exact one-step tests for the methods that have a model (once per method name).
+  std::vector<std::string> one_step_done;
   for (const auto& [m, c] : runs) {
     const Spec ms = Spec::parse(m, "--method");
+    if (std::find(one_step_done.begin(), one_step_done.end(), ms.name()) != one_step_done.end()) continue;
+    one_step_done.push_back(ms.name());
     const auto& models = one_step_methods();
     if (std::find(models.begin(), models.end(), ms.name()) == models.end()) continue;
     const double factor = stepsize_factor(ms);

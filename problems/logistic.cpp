@@ -48,6 +48,7 @@ LogisticProblem::LogisticProblem(std::shared_ptr<const LibsvmData> data, int wor
   features_ = static_cast<int>(data->A.cols()) + (opts.bias ? 1 : 0);
   dim_ = opts.loss == LossKind::softmax ? 2 * features_ : features_;
   w_.resize(static_cast<std::size_t>(workers));
+  for (int i = 0; i < workers; ++i) m_.push_back(static_cast<int>(split.rows(i).size()));
   const int end = opts.worker_end < 0 ? workers : opts.worker_end;
   for (int i = opts.worker_begin; i < end; ++i) {  // every worker unless this process holds a block
     Worker& w = w_[static_cast<std::size_t>(i)];

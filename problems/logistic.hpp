@@ -50,7 +50,8 @@ class LogisticProblem final : public Objective {
   std::string name() const override { return name_; }
   int workers() const override { return static_cast<int>(w_.size()); }
   int dim() const override { return dim_; }
-  int samples(int i) const override { return static_cast<int>(w_[static_cast<std::size_t>(i)].A.rows()); }
+  // m_i of every worker, also the ones another MPI rank holds (the split is known everywhere).
+  int samples(int i) const override { return m_[static_cast<std::size_t>(i)]; }
 
   double loss(int i, const Vec& x) const override;
   double loss_grad(int i, const Vec& x, Vec& out) const override;
@@ -100,6 +101,7 @@ class LogisticProblem final : public Objective {
   int dim_ = 0;
   int features_ = 0;  // p = columns of A_i (with the bias); dim_ = 2p for softmax
   std::vector<Worker> w_;
+  std::vector<int> m_;  // rows of each worker
   mutable std::once_flag constants_once_;
   mutable ProblemConstants constants_;
   std::mutex f_star_mutex_;  // serializes set_f_star calls

@@ -108,7 +108,7 @@ TEST_CASE("pp_marina and ef21_pp: s of n participate in compressed rounds", "[me
   CHECK(e.rows.back().grad_norm_sq < e.rows.front().grad_norm_sq);
 }
 
-TEST_CASE("vr_marina, page, diana, ef21_bc and marina with permk decrease the gradient", "[methods]") {
+TEST_CASE("vr_marina, page, diana, ef21_bc, frecon and marina with permk decrease the gradient", "[methods]") {
   const auto p = make("sigmoid_lsq[data=mushrooms]", 5);
   for (const auto& [m, c] : std::vector<std::pair<std::string, std::optional<std::string>>>{
            {"vr_marina[batch=8]", "randk[k=10]"},
@@ -116,7 +116,8 @@ TEST_CASE("vr_marina, page, diana, ef21_bc and marina with permk decrease the gr
            {"page[batch=8]", std::nullopt},
            {"diana", "randk[k=10]"},
            {"ef21_bc", "topk[k=10]"},
-           {"marina", "permk"}}) {
+           {"marina", "permk"},
+           {"frecon[s=3,stepsize=theory*4]", "randk[k=10]"}}) {
     INFO(m);
     const JobResult a = run(*p, m, c, 300, 2), b = run(*p, m, c, 300, 2);
     CHECK(same_rows(a.rows, b.rows));

@@ -1,5 +1,5 @@
-// The theorem cards of the MARINA family, PAGE, DIANA and EF21-PP/BC (lib/methods/marina.cpp,
-// diana.cpp, ef21_variants.cpp; dasha-family.md §3.6–3.9). MARINA carries the spec's [CERT]
+// The theorem cards of the MARINA family, PAGE, DIANA, FRECON and EF21-PP/BC (lib/methods/marina.cpp,
+// diana.cpp, frecon.cpp, ef21_variants.cpp; dasha-family.md §3.6–3.9). MARINA carries the spec's [CERT]
 // (one-step tested in theory/one_step_marina.cpp: holds at 1x, fails at 2x); PP-MARINA (s-nice) and
 // EF21-PP carry [DERIVED] steps with the same potentials, one-step tested there too; the rest are
 // the papers' rules as recalled in the spec and are printed, not binding.
@@ -91,6 +91,16 @@ void add_marina_cards(std::vector<TheoremCard>& cards) {
     c.bound = "(1/T) sum_{t<T} E||grad f(x^t)||^2 <= 2 Phi^0/(gamma T) = 2 Delta0/(gamma T) + G^0/(theta_q T)";
     c.potential = "Phi^t = f(x^t) - f_low + gamma/(2 theta_q) (1/n) sum_i ||g_i^t - grad f_i(x^t)||^2";
     c.avg_grad_sq_bound = two_phi0;
+    cards.push_back(c);
+  }
+  {
+    TheoremCard c = card("frecon", "Zhao, Burlachenko, Li, Richtarik, FRECON, arXiv 2112.13097", Provenance::paper_recalled);
+    c.certified = false;
+    c.theorem = "FRECON nonconvex theorem: not reproduced in dasha-family.md 3.9 (the DASHA-PP paper tunes gamma)";
+    c.setting = "nonconvex; C_i unbiased (omega); s-nice clients; alpha_u = 1/(1+omega), lambda = s/(2(1+omega)n); g^0 = 0";
+    c.stepsize_rule = "heuristic: 1/(L + L_hat sqrt((1-p) omega/(p s))), p = 1/(1+omega)";
+    c.bound = "not reproduced";
+    c.potential = "";
     cards.push_back(c);
   }
   {

@@ -15,7 +15,7 @@ MethodInstance build_dasha_pp_mvr(const MethodSetup& s);
 MethodInstance build_lag(const MethodSetup& s);
 MethodInstance build_local_sgd(const MethodSetup& s);
 MethodInstance build_dist_ef_sgd(const MethodSetup& s);
-// marina.cpp, diana.cpp, ef21_variants.cpp
+// marina.cpp, diana.cpp, ef21_variants.cpp, frecon.cpp
 MethodInstance build_marina(const MethodSetup& s);
 MethodInstance build_vr_marina(const MethodSetup& s);
 MethodInstance build_pp_marina(const MethodSetup& s);
@@ -23,4 +23,5 @@ MethodInstance build_page(const MethodSetup& s);
 MethodInstance build_diana(const MethodSetup& s);
 MethodInstance build_ef21_pp(const MethodSetup& s);
 MethodInstance build_ef21_bc(const MethodSetup& s);
+MethodInstance build_frecon(const MethodSetup& s);  // frecon.cpp
 }  // namespace commopt

@@ -22,6 +22,7 @@
 //     (our default: balances the dense and the compressed traffic);
 //   page [PAPER-recalled Thm 1]: γ = 1/(L_avg (1 + sqrt((1−p)/(pB)))), L_avg = the rms per-sample L.
 // Potential (all): Φ^t = f(x^t) − f* + (γ/(2p)) ||g^t − ∇f(x^t)||², E Φ^{t+1} ≤ Φ^t − (γ/2)||∇f(x^t)||².
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -238,12 +239,23 @@ MethodInstance build_variant(const MethodSetup& s, Variant v) {
       rule = "1/(L_avg (1 + sqrt((1-p)/(p B)))) [PAPER-recalled, PAGE Thm 1, unverified]";
       break;
   }
+  // stepsize=paper: MARINA Thm 2.1 / VR-MARINA Thm 3.1 with one L bounding L, L_hat (and L_max).
+  std::optional<double> paper;
+  std::string paper_rule;
+  const double Lp = std::max({c.L, c.L_hat, v == Variant::vr_marina ? c.L_max_sample_rms : 0.0});
+  if (v == Variant::marina) {
+    paper = 1.0 / (Lp * (1 + std::sqrt((1 - p) * omega / (p * n))));
+    paper_rule = "1/(L (1 + sqrt((1-p) omega/(p n)))), L = max(L, L_hat) [paper Thm 2.1, recalled]";
+  } else if (v == Variant::vr_marina && cfg.oracle == Oracle::finite) {
+    paper = 1.0 / (Lp * (1 + std::sqrt((1 - p) / (p * n) * (omega + (1 + omega) / B))));
+    paper_rule = "1/(L (1 + sqrt((1-p)/(p n) (omega + (1+omega)/B)))), L = max(L, L_hat, L_max) [paper Thm 3.1, recalled]";
+  }
   MethodInstance inst;
   inst.info = info;
   inst.info["constants"] = constants_json(c);
   inst.info["omega"] = omega;
   inst.info["p"] = p;
-  inst.stepsize = resolve_stepsize(s.method, theory, rule, inst.info);
+  inst.stepsize = resolve_stepsize(s.method, theory, rule, inst.info, paper, paper_rule);
   inst.info["potential"] = "f - f_low + gamma/(2p) ||g - grad f||^2";
   const Vec x0 = pr.initial_point();
   for (int i = 0; i < n; ++i)

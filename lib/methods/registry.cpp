@@ -83,11 +83,12 @@ const std::vector<MethodEntry>& method_registry() {
        true, "scaled_sign", &build_dist_ef_sgd},
       {"marina", "MARINA: shared coin p; full rounds send dense gradients, else compressed gradient differences",
        "Gorbunov et al., ICML 2021, Alg. 1, Thm 2.1; step size from the [CERT] potential (permk: Szlendak et al.)",
-       {kStepsize, {"p", "1/(1+omega)", "probability of a full (dense) round"}}, true, "randk[ratio=0.01]",
+       {kStepsizePaper, {"p", "1/(1+omega)", "probability of a full (dense) round"}}, true, "randk[ratio=0.01]",
        &build_marina},
       {"vr_marina", "VR-MARINA: MARINA with minibatch gradient differences (finite sum or online oracle)",
        "Gorbunov et al., ICML 2021, Alg. 2/3, Thm 3.1 (finite; online: paper form, unverified)",
-       {kStepsize, {"oracle", "finite", "finite (B rows without replacement) or online (with replacement)"},
+       {kStepsizePaper, {"oracle", "finite", "finite (B rows without replacement) or online (with replacement); "
+                                             "stepsize=paper: finite only"},
         {"batch", "1", "B: rows per compressed difference"},
         {"mega_batch", "100", "B': rows of a full round, oracle=online"},
         {"p", "min(B/(B+m), 1/(1+omega)); online min(1/(1+B'), 1/(1+omega))", "probability of a full round"}},
@@ -112,6 +113,10 @@ const std::vector<MethodEntry>& method_registry() {
        "Fatkhullin et al., arXiv 2110.03294, EF21-BC; code step size (no theorem checked)",
        {kStepsize, {"down", "(the --compressor)", "contractive compressor of the broadcast"}}, true,
        "topk[ratio=0.01]", &build_ef21_bc},
+      {"frecon", "FRECON: s-nice clients send C(grad difference) and C'(grad - y_i) on the same indices",
+       "Zhao, Burlachenko, Li, Richtarik, arXiv 2112.13097 (the DASHA-PP paper's baseline); gamma tuned (heuristic theory)",
+       {kStepsize, {"s", "ceil(n/2)", "participating workers per round (s-nice)"}}, true, "randk[ratio=0.01]",
+       &build_frecon},
   };
   return entries;
 }
