@@ -38,15 +38,7 @@ TinyQuadratics make_tiny_quadratics(int d, int n, std::uint64_t seed) {
   return q;
 }
 
-const std::vector<std::string>& one_step_methods() {
-  static const std::vector<std::string> m = {"gd", "ef21", "dasha", "dasha_page", "dasha_mvr", "dasha_pp", "dasha_pp_mvr", "marina", "pp_marina", "ef21_pp"};
-  return m;
-}
-
-namespace {
-
-// All K-subsets of {0..d-1}, for the exact RandK expectation.
-std::vector<std::vector<int>> subsets(int d, int k) {
+std::vector<std::vector<int>> all_subsets(int d, int k) {
   std::vector<std::vector<int>> out;
   std::vector<bool> mask(static_cast<std::size_t>(d), false);
   std::fill(mask.begin(), mask.begin() + k, true);
@@ -59,7 +51,7 @@ std::vector<std::vector<int>> subsets(int d, int k) {
   return out;
 }
 
-Vec topk(const Vec& v, int k) {
+Vec topk_dense(const Vec& v, int k) {
   std::vector<int> idx(static_cast<std::size_t>(v.size()));
   std::iota(idx.begin(), idx.end(), 0);
   std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return std::abs(v[a]) > std::abs(v[b]); });
@@ -67,6 +59,13 @@ Vec topk(const Vec& v, int k) {
   for (int j = 0; j < k; ++j) out[idx[static_cast<std::size_t>(j)]] = v[idx[static_cast<std::size_t>(j)]];
   return out;
 }
+
+const std::vector<std::string>& one_step_methods() {
+  static const std::vector<std::string> m = {"gd", "ef21", "dasha", "dasha_page", "dasha_mvr", "dasha_pp", "dasha_pp_mvr", "marina", "pp_marina", "ef21_pp"};
+  return m;
+}
+
+namespace {
 
 struct State {
   Vec x;
@@ -114,7 +113,7 @@ Slack ef21_step(const TinyQuadratics& q, const State& s, double gamma, int k) {
   const double theta = 1 - std::sqrt(1 - alpha);
   const Vec x1 = s.x - gamma * s.g;
   std::vector<Vec> g1 = s.g_i;
-  for (int i = 0; i < q.n; ++i) g1[static_cast<std::size_t>(i)] += topk(q.grad_i(i, x1) - s.g_i[static_cast<std::size_t>(i)], k);
+  for (int i = 0; i < q.n; ++i) g1[static_cast<std::size_t>(i)] += topk_dense(q.grad_i(i, x1) - s.g_i[static_cast<std::size_t>(i)], k);
   const double c = gamma / (2 * theta);
   const double phi0 = q.f(s.x) + c * mean_dev(q, s.g_i, s.x);
   const double phi1 = q.f(x1) + c * mean_dev(q, g1, x1);
@@ -180,7 +179,7 @@ OneStepResult one_step_check(const std::string& method, const TinyQuadratics& q,
     throw std::invalid_argument("no exact one-step model for method '" + method + "'");
   }
   r.gamma = gamma_factor * theory;
-  const auto all = subsets(q.d, k);
+  const auto all = all_subsets(q.d, k);
   r.worst_slack = -INFINITY;
   for (int t = 0; t < states; ++t) {
     Rng rng(seed, kServer, t, Purpose::data);

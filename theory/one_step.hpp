@@ -39,6 +39,11 @@ struct OneStepResult {
   int violations = 0;        // states with slack above the tolerance
 };
 
+// Enumeration helpers shared by the one-step models: every k-subset of {0..d-1} (the RandK
+// outcomes, and the s-nice participation sets), and TopK with the lower index winning ties.
+std::vector<std::vector<int>> all_subsets(int d, int k);
+Vec topk_dense(const Vec& v, int k);
+
 // Methods with an exact one-step model: "gd", "ef21" (TopK k), "dasha" (RandK k), and the DASHA
 // family models below.
 const std::vector<std::string>& one_step_methods();

@@ -82,19 +82,6 @@ FiniteSum make_finite_sum(int d, int n, int m, std::uint64_t seed) {
   return fs;
 }
 
-std::vector<std::vector<int>> combos(int d, int k) {  // all k-subsets of {0..d-1}
-  std::vector<std::vector<int>> out;
-  std::vector<bool> mask(static_cast<std::size_t>(d), false);
-  std::fill(mask.begin(), mask.begin() + k, true);
-  do {
-    std::vector<int> s;
-    for (int j = 0; j < d; ++j)
-      if (mask[static_cast<std::size_t>(j)]) s.push_back(j);
-    out.push_back(s);
-  } while (std::prev_permutation(mask.begin(), mask.end()));
-  return out;
-}
-
 struct Model {
   bool page = false, stochastic = false;
   double pa = 1, paa = 1, a = 1, beta = 1, p_coin = 1, omega = 0, gamma = 0;
@@ -196,7 +183,7 @@ double slack_one_state(const FiniteSum& fs, const Model& M, int k, const std::ve
   if (M.s == 0) {
     masks.push_back({1.0, std::vector<char>(static_cast<std::size_t>(n), 1)});
   } else {
-    const auto sets = combos(n, M.s);
+    const auto sets = all_subsets(n, M.s);
     for (const auto& S : sets) {
       std::vector<char> mk(static_cast<std::size_t>(n), 0);
       for (int i : S) mk[static_cast<std::size_t>(i)] = 1;
@@ -271,7 +258,7 @@ OneStepResult one_step_check_dasha(const std::string& method, int d, int n, int 
   r.gamma = M.gamma;
   r.states = states;
   r.worst_slack = -INFINITY;
-  const auto subsets = combos(d, k);
+  const auto subsets = all_subsets(d, k);
   for (int t = 0; t < states; ++t) {
     Rng rng(seed, kServer, t, Purpose::data);
     double scale = 0;

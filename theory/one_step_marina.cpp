@@ -21,28 +21,6 @@
 namespace commopt {
 namespace {
 
-std::vector<std::vector<int>> k_subsets(int d, int k) {
-  std::vector<std::vector<int>> out;
-  std::vector<bool> mask(static_cast<std::size_t>(d), false);
-  std::fill(mask.begin(), mask.begin() + k, true);
-  do {
-    std::vector<int> s;
-    for (int j = 0; j < d; ++j)
-      if (mask[static_cast<std::size_t>(j)]) s.push_back(j);
-    out.push_back(s);
-  } while (std::prev_permutation(mask.begin(), mask.end()));
-  return out;
-}
-
-Vec topk_of(const Vec& v, int k) {
-  std::vector<int> idx(static_cast<std::size_t>(v.size()));
-  std::iota(idx.begin(), idx.end(), 0);
-  std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return std::abs(v[a]) > std::abs(v[b]); });
-  Vec out = Vec::Zero(v.size());
-  for (int j = 0; j < k; ++j) out[idx[static_cast<std::size_t>(j)]] = v[idx[static_cast<std::size_t>(j)]];
-  return out;
-}
-
 // Var_i = E||C(v) − v||² over all RandK subsets (scale d/k).
 double randk_var(const Vec& v, int k, const std::vector<std::vector<int>>& all) {
   double e2 = 0;
@@ -104,8 +82,8 @@ OneStepResult one_step_check_marina(const std::string& method, const TinyQuadrat
   r.states = states;
   r.gamma = gamma_factor * theory;
   const double gamma = r.gamma;
-  const auto all = k_subsets(d, k);
-  const auto nice = k_subsets(n, s_n);
+  const auto all = all_subsets(d, k);
+  const auto nice = all_subsets(n, s_n);
   r.worst_slack = -INFINITY;
   for (int t = 0; t < states; ++t) {
     Rng rng(seed, kServer, t, Purpose::data);
@@ -119,7 +97,7 @@ OneStepResult one_step_check_marina(const std::string& method, const TinyQuadrat
         const Vec& gi = st.g_i[static_cast<std::size_t>(i)];
         const Vec h1 = q.grad_i(i, x1);
         dev0 += (gi - q.grad_i(i, st.x)).squaredNorm() / n;
-        const Vec upd = gi + topk_of(h1 - gi, k);
+        const Vec upd = gi + topk_dense(h1 - gi, k);
         dev1 += (qpart * (upd - h1).squaredNorm() + (1 - qpart) * (gi - h1).squaredNorm()) / n;
       }
       const double c = gamma / (2 * theta);
