@@ -3,6 +3,8 @@
 // rounds, identical traces for identical seeds, participation counts, and the problems' constants.
 #include <catch2/catch.hpp>
 
+#include "test_method_helpers.hpp"
+
 #include <cmath>
 
 #include "core/rng.hpp"
@@ -12,37 +14,8 @@
 #include "theory/one_step.hpp"
 
 using namespace commopt;
+using namespace commopt::testing;
 
-namespace {
-
-std::unique_ptr<Objective> make(const std::string& spec, int n) {
-  ProblemOptions opts;
-  opts.data_dir = COMMOPT_SHARED_DATASETS;
-  return make_problem(Spec::parse(spec, "--problem"), n, opts);
-}
-
-JobResult run(const Objective& p, const std::string& method, std::optional<std::string> comp, long long rounds,
-              std::uint64_t seed = 1) {
-  JobSpec job;
-  job.method = method;
-  job.compressor = std::move(comp);
-  job.stop.rounds = rounds;
-  job.seed = seed;
-  job.grid.every = 1;
-  return run_job(p, job);
-}
-
-bool same_rows(const std::vector<TraceRow>& a, const std::vector<TraceRow>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    TraceRow x = a[i], y = b[i];
-    x.seconds = y.seconds = 0;
-    if (csv_line(x) != csv_line(y)) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 TEST_CASE("marina one-step potential holds at the CERT step and fails at 2x", "[one_step]") {
   for (std::uint64_t seed : {1u, 2u, 3u}) {
@@ -72,7 +45,7 @@ TEST_CASE("pp_marina and ef21_pp one-step potentials hold at their derived steps
 }
 
 TEST_CASE("marina: full rounds are dense, traces repeat, coins are shared", "[methods]") {
-  const auto p = make("sigmoid_lsq[data=mushrooms]", 5);
+  const auto p = problem("sigmoid_lsq[data=mushrooms]", 5);
   const int d = p->dim();
   // p = 1 (every round full): every worker sends d dense 32-bit values per round.
   const JobResult full = run(*p, "marina[p=1]", "randk[k=10]", 20);
@@ -95,7 +68,7 @@ TEST_CASE("marina: full rounds are dense, traces repeat, coins are shared", "[me
 }
 
 TEST_CASE("pp_marina and ef21_pp: s of n participate in compressed rounds", "[methods]") {
-  const auto p = make("sigmoid_lsq[data=mushrooms]", 6);
+  const auto p = problem("sigmoid_lsq[data=mushrooms]", 6);
   const JobResult r = run(*p, "pp_marina[s=2,p=0.1]", "randk[k=10]", 100);
   int partial = 0;
   for (const auto& row : r.rows) {
@@ -109,7 +82,7 @@ TEST_CASE("pp_marina and ef21_pp: s of n participate in compressed rounds", "[me
 }
 
 TEST_CASE("vr_marina, page, diana, ef21_bc, frecon and marina with permk decrease the gradient", "[methods]") {
-  const auto p = make("sigmoid_lsq[data=mushrooms]", 5);
+  const auto p = problem("sigmoid_lsq[data=mushrooms]", 5);
   for (const auto& [m, c] : std::vector<std::pair<std::string, std::optional<std::string>>>{
            {"vr_marina[batch=8]", "randk[k=10]"},
            {"vr_marina[oracle=online,batch=8,mega_batch=64]", "randk[k=10]"},
@@ -129,7 +102,7 @@ TEST_CASE("sigmoid_lsq and softmax constants bound the curvature", "[problems]")
   // The constants are upper bounds: ||∇f_i(x) − ∇f_i(y)|| <= L_i ||x − y|| at random pairs.
   for (const char* spec : {"sigmoid_lsq[data=mushrooms]", "softmax[data=a1a]"}) {
     INFO(spec);
-    const auto p = make(spec, 3);
+    const auto p = problem(spec, 3);
     const auto& c = p->constants();
     REQUIRE(c.L > 0);
     CHECK(c.L <= c.L_hat * (1 + 1e-12));
@@ -147,13 +120,13 @@ TEST_CASE("sigmoid_lsq and softmax constants bound the curvature", "[problems]")
       }
     }
   }
-  const auto sm = make("softmax[data=a1a]", 2);
-  const auto lg = make("logreg_nc[data=a1a,bias=true,lambda=0.001]", 2);
+  const auto sm = problem("softmax[data=a1a]", 2);
+  const auto lg = problem("logreg_nc[data=a1a,bias=true,lambda=0.001]", 2);
   CHECK(sm->dim() == 2 * lg->dim());
   // Lifted logistic: the data part of every L doubles (2λ regulariser curvature in both).
   CHECK(sm->constants().L - 0.002 == Approx(2 * (lg->constants().L - 0.002)).epsilon(1e-6));
   // At W = 0 the softmax loss is log 2 per sample, as the logistic loss at x = 0.
   CHECK(sm->loss(0, Vec::Zero(sm->dim())) == Approx(std::log(2.0)));
-  const auto sg = make("sigmoid_lsq[data=a1a]", 2);
+  const auto sg = problem("sigmoid_lsq[data=a1a]", 2);
   CHECK(sg->loss(0, Vec::Zero(sg->dim())) == Approx(0.25));  // (1 − σ(0))² = 1/4
 }

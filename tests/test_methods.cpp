@@ -3,6 +3,8 @@
 // ||∇f||² on a9a for every method.
 #include <catch2/catch.hpp>
 
+#include "test_method_helpers.hpp"
+
 #include <cmath>
 
 #include "problems/quadratic.hpp"
@@ -10,38 +12,8 @@
 #include "run/job.hpp"
 
 using namespace commopt;
+using namespace commopt::testing;
 
-namespace {
-
-std::unique_ptr<Objective> problem(const std::string& spec, int n) {
-  ProblemOptions opts;
-  opts.data_dir = COMMOPT_SHARED_DATASETS;
-  return make_problem(Spec::parse(spec, "--problem"), n, opts);
-}
-
-JobResult run(const Objective& p, const std::string& method, std::optional<std::string> comp, long long rounds,
-              std::uint64_t seed = 1, int value_bits = 32) {
-  JobSpec job;
-  job.method = method;
-  job.compressor = std::move(comp);
-  job.stop.rounds = rounds;
-  job.seed = seed;
-  job.value_bits = value_bits;
-  job.grid.every = 1;
-  return run_job(p, job);
-}
-
-bool same_rows(const std::vector<TraceRow>& a, const std::vector<TraceRow>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    TraceRow x = a[i], y = b[i];
-    x.seconds = y.seconds = 0;
-    if (csv_line(x) != csv_line(y)) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 TEST_CASE("gd on a quadratic reaches x* and follows (1 - mu/L)^k", "[methods]") {
   auto p = problem("quadratic[d=30,mu=0.05,L=1,workers-heterogeneity=0.5,seed=3]", 4);

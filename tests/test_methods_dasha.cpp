@@ -3,6 +3,8 @@
 // the p_a = 1 / p = 1 reductions to DASHA, oracle counts and the step-size rules recorded.
 #include <catch2/catch.hpp>
 
+#include "test_method_helpers.hpp"
+
 #include <cmath>
 
 #include "core/error.hpp"
@@ -10,36 +12,9 @@
 #include "run/job.hpp"
 
 using namespace commopt;
+using namespace commopt::testing;
 
 namespace {
-
-std::unique_ptr<Objective> problem(const std::string& spec, int n) {
-  ProblemOptions opts;
-  opts.data_dir = COMMOPT_SHARED_DATASETS;
-  return make_problem(Spec::parse(spec, "--problem"), n, opts);
-}
-
-JobResult run(const Objective& p, const std::string& method, const std::string& comp, long long rounds,
-              std::uint64_t seed = 1, int value_bits = 32) {
-  JobSpec job;
-  job.method = method;
-  job.compressor = comp;
-  job.stop.rounds = rounds;
-  job.seed = seed;
-  job.value_bits = value_bits;
-  job.grid.every = 1;
-  return run_job(p, job);
-}
-
-bool same_rows(const std::vector<TraceRow>& a, const std::vector<TraceRow>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    TraceRow x = a[i], y = b[i];
-    x.seconds = y.seconds = 0;
-    if (csv_line(x) != csv_line(y)) return false;
-  }
-  return true;
-}
 
 const std::vector<std::string> kAll = {"dasha_page", "dasha_mvr[mega_batch=10]", "dasha_sync_mvr[mega_batch=10]",
                                        "dasha_pp[participation=snice[s=2]]",
