@@ -60,23 +60,8 @@ Vec topk_dense(const Vec& v, int k) {
   return out;
 }
 
-const std::vector<std::string>& one_step_methods() {
-  static const std::vector<std::string> m = {"gd", "ef21", "dasha", "dasha_page", "dasha_mvr", "dasha_pp", "dasha_pp_mvr", "marina", "pp_marina", "ef21_pp"};
-  return m;
-}
-
-namespace {
-
-struct State {
-  Vec x;
-  std::vector<Vec> g_i;
-  Vec g;  // mean g_i
-};
-
-// A random state: x at a random scale, g_i = ∇f_i(x) + noise at a random scale (EF21/DASHA allow
-// arbitrary g_i; log-uniform scales reach both tiny and large estimator errors).
-State random_state(const TinyQuadratics& q, Rng& rng) {
-  State s;
+EstimatorState random_estimator_state(const TinyQuadratics& q, Rng& rng) {
+  EstimatorState s;
   const double sx = std::pow(10.0, 2 * rng.uniform() - 1);
   s.x = Vec(q.d);
   for (int j = 0; j < q.d; ++j) s.x[j] = sx * rng.normal();
@@ -90,6 +75,15 @@ State random_state(const TinyQuadratics& q, Rng& rng) {
   }
   return s;
 }
+
+const std::vector<std::string>& one_step_methods() {
+  static const std::vector<std::string> m = {"gd", "ef21", "dasha", "dasha_page", "dasha_mvr", "dasha_pp", "dasha_pp_mvr", "marina", "pp_marina", "ef21_pp"};
+  return m;
+}
+
+namespace {
+
+using State = EstimatorState;
 
 double mean_dev(const TinyQuadratics& q, const std::vector<Vec>& g_i, const Vec& x) {
   double s = 0;
@@ -183,7 +177,7 @@ OneStepResult one_step_check(const std::string& method, const TinyQuadratics& q,
   r.worst_slack = -INFINITY;
   for (int t = 0; t < states; ++t) {
     Rng rng(seed, kServer, t, Purpose::data);
-    const State s = random_state(q, rng);
+    const State s = random_estimator_state(q, rng);
     Slack sl{};
     if (method == "gd") sl = gd_step(q, s, r.gamma);
     if (method == "ef21") sl = ef21_step(q, s, r.gamma, k);

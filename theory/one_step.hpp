@@ -11,6 +11,7 @@
 
 #include <Eigen/Dense>
 
+#include "core/rng.hpp"
 #include "core/types.hpp"
 
 namespace commopt {
@@ -43,6 +44,14 @@ struct OneStepResult {
 // outcomes, and the s-nice participation sets), and TopK with the lower index winning ties.
 std::vector<std::vector<int>> all_subsets(int d, int k);
 Vec topk_dense(const Vec& v, int k);
+
+// A random estimator state: x at a log-uniform scale, g_i = ∇f_i(x) + noise at a log-uniform
+// scale (EF21/DASHA/MARINA allow arbitrary g_i), and g = mean g_i.
+struct EstimatorState {
+  Vec x, g;
+  std::vector<Vec> g_i;
+};
+EstimatorState random_estimator_state(const TinyQuadratics& q, Rng& rng);
 
 // Methods with an exact one-step model: "gd", "ef21" (TopK k), "dasha" (RandK k), and the DASHA
 // family models below.

@@ -33,26 +33,7 @@ double randk_var(const Vec& v, int k, const std::vector<std::vector<int>>& all) 
   return e2;
 }
 
-struct MState {
-  Vec x, g;
-  std::vector<Vec> g_i;
-};
-
-MState marina_state(const TinyQuadratics& q, Rng& rng) {
-  MState s;
-  const double sx = std::pow(10.0, 2 * rng.uniform() - 1);
-  s.x = Vec(q.d);
-  for (int j = 0; j < q.d; ++j) s.x[j] = sx * rng.normal();
-  s.g = Vec::Zero(q.d);
-  for (int i = 0; i < q.n; ++i) {
-    const double se = std::pow(10.0, 4 * rng.uniform() - 3);
-    Vec gi = q.grad_i(i, s.x);
-    for (int j = 0; j < q.d; ++j) gi[j] += se * rng.normal();
-    s.g += gi / q.n;
-    s.g_i.push_back(gi);
-  }
-  return s;
-}
+using MState = EstimatorState;
 
 }  // namespace
 
@@ -87,7 +68,7 @@ OneStepResult one_step_check_marina(const std::string& method, const TinyQuadrat
   r.worst_slack = -INFINITY;
   for (int t = 0; t < states; ++t) {
     Rng rng(seed, kServer, t, Purpose::data);
-    const MState st = marina_state(q, rng);
+    const MState st = random_estimator_state(q, rng);
     const Vec gf = q.grad(st.x), x1 = st.x - gamma * st.g;
     const double gn = gf.squaredNorm();
     double phi0 = 0, phi1 = 0;
