@@ -16,7 +16,7 @@ std::string BernoulliCompressor::name() const { return fmt::format("bernoulli[p=
 
 void BernoulliCompressor::compress(const Vec& x, Rng& rng, Message& out) const {
   check_input_size(x, d_, "bernoulli");
-  if (!(rng.uniform() < p_)) {
+  if (!rng.bernoulli(p_)) {
     out.clear();  // tails: nothing crosses the wire
     return;
   }

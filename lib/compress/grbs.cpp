@@ -25,7 +25,7 @@ std::pair<int, int> GrbsCompressor::block_of(std::uint64_t key) const {
 
 void GrbsCompressor::compress(const Vec& x, Rng& rng, Message& out) const {
   check_input_size(x, d_, "grbs");
-  out.shared_key = rng();
+  out.shared_key = rng.key();
   const auto [first, size] = block_of(out.shared_key);
   BitWriter w(out.bytes);
   for (int i = first; i < first + size; ++i) codec_.put(w, x[i]);

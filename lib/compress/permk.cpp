@@ -53,7 +53,7 @@ PermKCompressor::Part PermKCompressor::part_of(int worker) const {
 
 void PermKCompressor::compress(const Vec& x, Rng& rng, Message& out) const {
   check_input_size(x, d_, "permk");
-  out.shared_key = rng();
+  out.shared_key = rng.key();
   out.sender = worker_;
   prepare(out.shared_key);
   const Part part = part_of(worker_);

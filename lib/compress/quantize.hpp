@@ -55,7 +55,7 @@ inline std::uint32_t dither_level(double a, const DitherRatio& ratio, int s, Rng
   const double r = ratio(a);
   if (!(r < static_cast<double>(s))) return r >= static_cast<double>(s) ? static_cast<std::uint32_t>(s) : 0u;
   const auto l = static_cast<std::uint32_t>(r);  // ⌊r⌋ for 0 <= r < s <= 2^30 (no libm floor call)
-  return l + (rng.uniform() < r - static_cast<double>(l) ? 1u : 0u);
+  return l + (rng.bernoulli(r - static_cast<double>(l)) ? 1u : 0u);
 }
 
 // Appends n codes of `width` <= 57 bits, code(i) for i = 0..n-1, LSB-first right after the first

@@ -31,7 +31,7 @@ void RandKCompressor::compress(const Vec& x, Rng& rng, Message& out) const {
     encode_sparse(idx_, x, value_scale(), d_, codec_, out);
     return;
   }
-  out.shared_key = rng();
+  out.shared_key = rng.key();
   out.sender = opts_.worker;
   Rng sub = shared_substream(out.shared_key, out.sender);
   select_randk(d_, sub, chosen_, idx_);

@@ -1,7 +1,16 @@
 // Counter-based random streams: every draw is a pure function of (seed, worker, round, purpose),
 // so a trace depends only on the seed, never on thread count, backend or call order.
 // The key is hashed with SplitMix64 into the 256-bit state of xoshiro256** (Blackman & Vigna).
+//
+// Exact expectations (theory/certificate.hpp): while a DrawSource is installed, the discrete draws
+// `below(n)` and `bernoulli(p)` are answered by it instead of the generator, so a certificate can run
+// the shipped code once per outcome of its random choices and weigh each run by its probability.
+// Each draw is named by its stream (the hash of its key) and its position in that stream, so two
+// parties drawing from the same shared stream (participation sets, shared coins, PermK) receive
+// the same answer, as they do in a real run. `uniform()` and `normal()` are continuous and cannot be
+// enumerated: under a DrawSource they throw. `key()` (a seed for a substream) passes through.
 #pragma once
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -18,6 +27,36 @@ enum class Purpose : std::uint64_t {
 };
 
 constexpr int kServer = -1;  // the "worker" index used for server-side streams
+
+// Answers the discrete draws of every Rng while installed (see above). Installed for one thread's
+// serial computation only: a draw from any other thread while one is installed is a logic error.
+class DrawSource {
+ public:
+  virtual ~DrawSource() = default;
+  // Draw number `index` of stream `stream`: an outcome in [0, n) with probability 1/n.
+  virtual std::uint64_t below(std::uint64_t stream, std::uint64_t index, std::uint64_t n) = 0;
+  // A coin that is true with probability p.
+  virtual bool bernoulli(std::uint64_t stream, std::uint64_t index, double p) = 0;
+  // A continuous draw was requested: not enumerable.
+  [[noreturn]] virtual void continuous(const char* what) = 0;
+};
+
+namespace detail {
+inline std::atomic<DrawSource*> g_draw_source{nullptr};
+}
+inline DrawSource* installed_draw_source() { return detail::g_draw_source.load(std::memory_order_relaxed); }
+
+// Installs `source` for the lifetime of the guard (one at a time).
+class DrawSourceGuard {
+ public:
+  explicit DrawSourceGuard(DrawSource& source) : previous_(detail::g_draw_source.exchange(&source)) {}
+  ~DrawSourceGuard() { detail::g_draw_source.store(previous_); }
+  DrawSourceGuard(const DrawSourceGuard&) = delete;
+  DrawSourceGuard& operator=(const DrawSourceGuard&) = delete;
+
+ private:
+  DrawSource* previous_;
+};
 
 inline std::uint64_t splitmix64(std::uint64_t& s) {
   std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
@@ -37,11 +76,54 @@ class Rng {
       s = h ^ (part * 0xD1B54A32D192ED03ULL);
       h = splitmix64(s);
     }
+    stream_ = h;
     for (auto& w : state_) w = splitmix64(s);
   }
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
+  // A raw 64-bit draw (std::uniform_random_bit_generator); not enumerable.
   result_type operator()() {
+    if (DrawSource* src = installed_draw_source()) src->continuous("Rng::operator()");
+    return next();
+  }
+  // Uniform in [0, 1) with 53 random bits.
+  double uniform() {
+    if (DrawSource* src = installed_draw_source()) src->continuous("Rng::uniform()");
+    return static_cast<double>(next() >> 11) * 0x1.0p-53;
+  }
+  // true with probability p: one uniform() < p (enumerable).
+  bool bernoulli(double p) {
+    if (DrawSource* src = installed_draw_source()) return src->bernoulli(stream_, draws_++, p);
+    return static_cast<double>(next() >> 11) * 0x1.0p-53 < p;
+  }
+  // A 64-bit key for a substream (shared-seed compressors stamp it on their messages). Not an
+  // outcome the certificates enumerate: the substream's own draws are.
+  std::uint64_t key() { return next(); }
+  // Uniform integer in [0, n) without modulo bias (Lemire's method).
+  std::uint64_t below(std::uint64_t n) {
+    if (DrawSource* src = installed_draw_source()) return src->below(stream_, draws_++, n);
+    __uint128_t m = static_cast<__uint128_t>(next()) * n;
+    auto low = static_cast<std::uint64_t>(m);
+    if (low < n) {
+      const std::uint64_t threshold = (0 - n) % n;
+      while (low < threshold) {
+        m = static_cast<__uint128_t>(next()) * n;
+        low = static_cast<std::uint64_t>(m);
+      }
+    }
+    return static_cast<std::uint64_t>(m >> 64);
+  }
+  // Standard normal by Box–Muller (one value per call; deterministic).
+  double normal() {
+    if (DrawSource* src = installed_draw_source()) src->continuous("Rng::normal()");
+    double u1 = static_cast<double>(next() >> 11) * 0x1.0p-53;
+    while (u1 <= 0.0) u1 = static_cast<double>(next() >> 11) * 0x1.0p-53;
+    const double u2 = static_cast<double>(next() >> 11) * 0x1.0p-53;
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+  }
+
+ private:
+  std::uint64_t next() {
     const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
     const std::uint64_t t = state_[1] << 17;
     state_[2] ^= state_[0];
@@ -52,32 +134,10 @@ class Rng {
     state_[3] = rotl(state_[3], 45);
     return result;
   }
-  // Uniform in [0, 1) with 53 random bits.
-  double uniform() { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
-  // Uniform integer in [0, n) without modulo bias (Lemire's method).
-  std::uint64_t below(std::uint64_t n) {
-    __uint128_t m = static_cast<__uint128_t>((*this)()) * n;
-    auto low = static_cast<std::uint64_t>(m);
-    if (low < n) {
-      const std::uint64_t threshold = (0 - n) % n;
-      while (low < threshold) {
-        m = static_cast<__uint128_t>((*this)()) * n;
-        low = static_cast<std::uint64_t>(m);
-      }
-    }
-    return static_cast<std::uint64_t>(m >> 64);
-  }
-  // Standard normal by Box–Muller (one value per call; deterministic).
-  double normal() {
-    double u1 = uniform();
-    while (u1 <= 0.0) u1 = uniform();
-    const double u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-  }
-
- private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t state_[4];
+  std::uint64_t stream_ = 0;  // the hash of the key: names the stream for a DrawSource
+  std::uint64_t draws_ = 0;   // discrete draws taken so far (a DrawSource's index)
 };
 
 }  // namespace commopt

@@ -47,7 +47,7 @@ struct DashaConfig {
 // The server's shared coin of round t (PAGE / SYNC), identical in every process.
 inline bool dasha_coin(const DashaConfig& c, std::uint64_t seed, int round) {
   if (c.oracle != DashaConfig::Oracle::page && c.oracle != DashaConfig::Oracle::sync_mvr) return false;
-  return Rng(seed, kServer, round, Purpose::sample).uniform() < c.p_coin;
+  return Rng(seed, kServer, round, Purpose::sample).bernoulli(c.p_coin);
 }
 
 class DashaFamilyWorker final : public ReplicaWorker {

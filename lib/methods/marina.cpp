@@ -52,7 +52,7 @@ bool draw_round(const MarinaConfig& c, std::uint64_t seed, int round, std::vecto
   mask.assign(static_cast<std::size_t>(c.n), 1);
   if (round == 0) return true;
   Rng rng(seed, kServer, round, Purpose::participation);
-  if (rng.uniform() < c.p) return true;
+  if (rng.bernoulli(c.p)) return true;
   if (c.s > 0 && c.s < c.n) {
     Participation part;
     part.kind = Participation::Kind::snice;

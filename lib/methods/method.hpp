@@ -22,6 +22,7 @@
 #include "core/objective.hpp"
 #include "core/rng.hpp"
 #include "core/spec.hpp"
+#include "methods/theorem.hpp"
 
 namespace commopt {
 

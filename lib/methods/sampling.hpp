@@ -48,7 +48,7 @@ struct Participation {
   void draw(Rng rng, std::vector<char>& mask) const {
     mask.assign(static_cast<std::size_t>(n), kind == Kind::full ? 1 : 0);
     if (kind == Kind::independent) {
-      for (auto& b : mask) b = rng.uniform() < p ? 1 : 0;
+      for (auto& b : mask) b = rng.bernoulli(p) ? 1 : 0;
     } else if (kind == Kind::snice) {
       std::vector<int> rows, scratch;
       sample_without_replacement(rng, n, s, rows, scratch);
