@@ -4,18 +4,6 @@
 
 namespace commopt {
 
-std::string provenance_name(Provenance p) {
-  switch (p) {
-    case Provenance::paper: return "paper";
-    case Provenance::paper_recalled: return "paper-recalled";
-    case Provenance::certificate: return "certificate";
-    case Provenance::derived: return "derived";
-  }
-  return "?";
-}
-
-bool binding(Provenance p) { return p != Provenance::paper_recalled; }
-
 namespace {
 
 // The common nonconvex bound of every potential of the form E Φ^{t+1} ≤ Φ^t − (γ/2)||∇f(x^t)||²:

@@ -44,6 +44,7 @@ struct CardInputs {
 };
 
 struct TheoremCard {
+  std::string method;      // registry name (filled by the registry from the entry)
   std::string paper;
   std::string theorem;
   Provenance provenance = Provenance::paper;
