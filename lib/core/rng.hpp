@@ -37,8 +37,9 @@ class DrawSource {
   virtual std::uint64_t below(std::uint64_t stream, std::uint64_t index, std::uint64_t n) = 0;
   // A coin that is true with probability p.
   virtual bool bernoulli(std::uint64_t stream, std::uint64_t index, double p) = 0;
-  // A continuous draw was requested: not enumerable.
-  [[noreturn]] virtual void continuous(const char* what) = 0;
+  // A continuous draw was requested: not enumerable. The source records it (and reports it after
+  // the code under test returns); the draw itself then comes from the generator.
+  virtual void continuous(const char* what) = 0;
 };
 
 namespace detail {
