@@ -75,6 +75,10 @@ struct OneStepPlan {
   std::string compressor;  // its compressor there, e.g. "randk[k=2]"; "" for methods without one
   double power_factor = 4;
   int dim = 4, workers = 3, rows = 1;  // the tiny problem: d, n, rows m per worker
+  // true: the potential the shipped server reports lacks terms of the theorem's potential (the
+  // DASHA family's h-terms need a vector reduction over workers), so the hand-written model of
+  // theory/one_step_dasha.cpp stands in for the shipped code. The check says so in its row.
+  bool model_only = false;
 };
 
 // One run of `commopt check`: a method spec and its compressor ("" = the entry's default);
