@@ -129,6 +129,65 @@ TEST_CASE("libsvm: xz, bzip2 and gzip are detected by magic bytes, whatever the 
   CHECK_THAT(usage_error_of(dir / "broken.xz"), Catch::Contains("broken.xz") && Catch::Contains("xz"));
 }
 
+TEST_CASE("libsvm: a last line without a trailing newline is read like any other", "[libsvm]") {
+  // Each text ends in a data line; without its final '\n' the file must give the same rows.
+  struct Case {
+    std::string text;  // with the final newline
+    long rows;
+    long nnz;
+  };
+  const std::vector<Case> cases = {
+      {kToy, 3, 4},
+      {"-1 2:1.5 5:-3\n", 1, 2},                   // a one-line file
+      {"# header\n1 1:1\n\n-1 3:2 4:0.25\n", 2, 3},  // the last line after a blank one
+      {"1 1:1\r\n2 2:4\r\n", 2, 2},               // CRLF: the unterminated line ends in '\r'
+      {"1 1:1\n2 7:-1 # comment\n", 2, 2},          // a trailing comment on the last line
+  };
+  TempDir dir;
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    const std::string& with = cases[k].text;
+    REQUIRE(with.back() == '\n');
+    const std::string without = with.substr(0, with.size() - 1);
+    INFO("case " << k << ": " << with);
+    write_file(dir / "with", with);
+    write_file(dir / "without", without);
+    const LibsvmData a = read_libsvm(dir / "with");
+    const LibsvmData b = read_libsvm(dir / "without");
+    CHECK(a.info.rows == cases[k].rows);
+    CHECK(b.info.rows == cases[k].rows);
+    CHECK(b.info.nnz == cases[k].nnz);
+    CHECK(b.info.features == a.info.features);
+    REQUIRE(b.A.rows() == a.A.rows());
+    REQUIRE(b.A.cols() == a.A.cols());
+    CHECK(Eigen::MatrixXd(b.A) == Eigen::MatrixXd(a.A));
+    CHECK(b.b == a.b);
+    // The compressed path decompresses to the same text: the same rows again.
+    write_compressed(dir / "without.xz", without, boost::iostreams::lzma_compressor());
+    write_compressed(dir / "without.gz", without, boost::iostreams::gzip_compressor());
+    for (const char* file : {"without.xz", "without.gz"}) {
+      INFO(file);
+      const LibsvmData c = read_libsvm(dir / file);
+      CHECK(c.info.checksum == b.info.checksum);
+      CHECK(c.info.rows == cases[k].rows);
+      CHECK(Eigen::MatrixXd(c.A) == Eigen::MatrixXd(a.A));
+      CHECK(c.b == a.b);
+    }
+    // Row selection (keep_rows, the MPI path) scans the same last line: keep only the last row.
+    LibsvmOptions last_only;
+    last_only.keep_rows = [](const Vec& labels) {
+      std::vector<char> keep(static_cast<std::size_t>(labels.size()), 0);
+      if (!keep.empty()) keep.back() = 1;
+      return keep;
+    };
+    const LibsvmData s = parse_libsvm(without, "without", last_only);
+    CHECK(s.info.rows == cases[k].rows);
+    CHECK(s.info.rows_parsed == 1);
+    REQUIRE(s.A.rows() == a.A.rows());
+    CHECK(Eigen::VectorXd(Eigen::SparseVector<double>(s.A.row(s.A.rows() - 1))) ==
+          Eigen::VectorXd(Eigen::SparseVector<double>(a.A.row(a.A.rows() - 1))));
+  }
+}
+
 TEST_CASE("libsvm: malformed input names the file and the line", "[libsvm]") {
   struct Case {
     std::string text;

@@ -7,6 +7,8 @@
 
 #include <cmath>
 
+#include "compress/compressor.hpp"
+#include "core/rng.hpp"
 #include "problems/quadratic.hpp"
 #include "problems/registry.hpp"
 #include "run/job.hpp"
@@ -70,6 +72,43 @@ TEST_CASE("the trace counts exactly the encoded bits", "[methods]") {
     const auto r = run(*p, "ef21", "topk[k=4]", 10);
     for (const auto& row : r.rows)
       CHECK(row.bits_up == 32.0 * 64 + 4.0 * (32 + 6) * static_cast<double>(row.round));
+  }
+}
+
+TEST_CASE("the trace counts bits, not whole bytes, when messages end mid-byte", "[methods]") {
+  // d = 61: a scaled_sign message is 61 sign bits + one 32-bit scale = 93 bits (11.625 bytes), up
+  // from every worker in every round and down from the server in every round t >= 1 (dist_ef_sgd
+  // compresses both ways with the same compressor). Counting 8 * bytes would give 96 per message.
+  constexpr int d = 61, n = 3;
+  constexpr double per_message = d + 32;
+  static_assert(static_cast<long>(per_message) % 8 != 0);
+  auto p = problem("quadratic[d=61,seed=4]", n);
+  REQUIRE(p->dim() == d);
+  // The encoder agrees with the closed form: 93 bits in ceil(93/8) = 12 bytes.
+  const auto sc = make_compressor(Spec::parse("scaled_sign", "--compressor"), d, 32);
+  Message m;
+  Rng rng(1, 0, 0, Purpose::compress);
+  sc->compress(Vec::LinSpaced(d, -1.0, 2.0), rng, m);
+  CHECK(m.bits == 93);
+  CHECK(m.bytes.size() == 12);
+  const auto r = run(*p, "dist_ef_sgd", "scaled_sign", 12);
+  REQUIRE(r.rows.size() == 13);
+  for (const auto& row : r.rows) {
+    INFO("round " << row.round);
+    const auto t = static_cast<double>(row.round);
+    CHECK(row.participants == n);
+    CHECK(row.bits_up == per_message * (t + 1));
+    CHECK(row.bits_up_max == per_message * (t + 1));
+    CHECK(row.bits_down == per_message * t);
+  }
+  CHECK(std::fmod(r.rows.back().bits_up, 8.0) != 0.0);  // 13 * 93 = 1209
+  // randk[k=3] under dasha: the dense init (61 values), then 3 values + 3 indices of ceil(log2 61) = 6
+  // bits (list: 18 <= 61), 3 * 32 + 18 = 114 bits per round, 14.25 bytes.
+  const auto q = run(*p, "dasha", "randk[k=3]", 12);
+  for (const auto& row : q.rows) {
+    INFO("dasha round " << row.round);
+    CHECK(row.bits_up == 32.0 * d + 114.0 * static_cast<double>(row.round));
+    CHECK(row.bits_down == 32.0 * d * static_cast<double>(row.round));
   }
 }
 

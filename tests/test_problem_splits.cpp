@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <map>
 #include <numeric>
 
 #include "core/error.hpp"
@@ -60,4 +63,61 @@ TEST_CASE("split: worker count and name errors", "[problems]") {
   CHECK(parse_split("label-sorted") == SplitKind::label_sorted);
   CHECK_THROWS_WITH(parse_split("label_sorted"), Catch::Contains("did you mean 'label-sorted'"));
   for (const auto& name : split_names()) CHECK(split_name(parse_split(name)) == name);
+}
+
+TEST_CASE("split: shuffled draws every permutation uniformly (Fisher-Yates, not Sattolo)", "[problems]") {
+  // Over seeds 0..N-1 (independent streams), the permutation of m = 4 rows is uniform on the 24
+  // permutations. Pearson's statistic has 23 degrees of freedom (mean 23, sd sqrt(46) = 6.8); a
+  // uniform shuffle exceeds 90 with probability < 1e-9. Sattolo's algorithm (the draw below(i)
+  // instead of below(i + 1)) only makes the 6 cyclic permutations: the statistic is ~3 N.
+  // The seeds are fixed, so the outcome is deterministic.
+  constexpr int m = 4, perms = 24, N = 24000;
+  std::map<std::vector<int>, int> counts;
+  int with_fixed_point = 0;
+  const Vec labels = Vec::Ones(m);
+  for (int seed = 0; seed < N; ++seed) {
+    const Split s = make_split(labels, 1, SplitKind::shuffled, static_cast<std::uint64_t>(seed));
+    ++counts[s.order];
+    bool fixed = false;
+    for (int k = 0; k < m; ++k) fixed |= s.order[static_cast<std::size_t>(k)] == k;
+    with_fixed_point += fixed;
+  }
+  const double expected = static_cast<double>(N) / perms;
+  double chi2 = 0;
+  std::vector<int> perm = {0, 1, 2, 3};
+  do {
+    const double o = counts.count(perm) ? counts[perm] : 0;
+    chi2 += (o - expected) * (o - expected) / expected;
+  } while (std::next_permutation(perm.begin(), perm.end()));
+  CHECK(counts.size() == perms);
+  INFO("chi^2 = " << chi2 << " with 23 degrees of freedom");
+  CHECK(chi2 < 90.0);
+  // 15 of the 24 permutations of 4 have a fixed point (24 minus the 9 derangements): 0.625,
+  // binomial sd sqrt(0.625 * 0.375 / N) = 0.0031; 6 sd = 0.019. Sattolo: none has a fixed point.
+  CHECK(static_cast<double>(with_fixed_point) / N == Approx(0.625).margin(0.019));
+}
+
+TEST_CASE("split: a shuffled row stays in place with probability 1/m, as in a uniform shuffle", "[problems]") {
+  // m = 10: P(some fixed point) = 1 − D_10/10! = 1 − 1334961/3628800 = 0.632120811... (→ 1 − 1/e),
+  // and each row stays in place with probability 1/10. Over N = 4000 seeds: sd 0.0076 for the first,
+  // a 6 sd band of 0.046; every row's count is Binomial(N, 0.1): mean 400, sd 19, band 6 sd.
+  constexpr int m = 10, N = 4000;
+  const Vec labels = Vec::Ones(m);
+  int with_fixed_point = 0;
+  std::vector<int> stays(m, 0);
+  for (int seed = 0; seed < N; ++seed) {
+    const Split s = make_split(labels, 2, SplitKind::shuffled, static_cast<std::uint64_t>(seed) + 1000003);
+    bool fixed = false;
+    for (int k = 0; k < m; ++k) {
+      const bool here = s.order[static_cast<std::size_t>(k)] == k;
+      fixed |= here;
+      stays[static_cast<std::size_t>(k)] += here;
+    }
+    with_fixed_point += fixed;
+  }
+  CHECK(static_cast<double>(with_fixed_point) / N == Approx(1.0 - 1334961.0 / 3628800.0).margin(0.046));
+  for (int k = 0; k < m; ++k) {
+    INFO("row " << k);
+    CHECK(std::abs(stays[static_cast<std::size_t>(k)] - 400) <= 6 * 19);
+  }
 }
