@@ -1,4 +1,5 @@
 // `commopt list [methods|compressors|problems|datasets]`: read from the same registries the parser uses.
+// `--names` prints only the names of methods, compressors or problems, one a line (for scripts).
 #include <iostream>
 
 #include <fmt/format.h>
@@ -46,23 +47,37 @@ void list_datasets(const std::string& data_dir) {
   if (found.empty()) fmt::print("  (none; put LIBSVM files in ./data or pass --data-dir)\n");
   for (const auto& d : found) fmt::print("  {:<12} {}\n", d.name, d.path.string());
 }
+void list_names(const std::string& what) {
+  if (what == "methods") for (const auto& m : method_registry()) fmt::print("{}\n", m.name);
+  else if (what == "compressors") for (const auto& c : compressor_registry()) fmt::print("{}\n", c.name);
+  else if (what == "problems") for (const auto& p : problem_registry()) fmt::print("{}\n", p.name);
+  else throw UsageError("list --names: name methods, compressors or problems (e.g. commopt list methods --names)");
+}
 }  // namespace
 
 int cmd_list(const std::vector<std::string>& args) {
   std::string what = "all", data_dir;
+  bool names = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help" || args[i] == "-h") {
-      fmt::print("usage: commopt list [methods|compressors|problems|datasets] [--data-dir DIR]\n");
+      fmt::print("usage: commopt list [methods|compressors|problems|datasets] [--data-dir DIR]\n"
+                 "       commopt list methods|compressors|problems --names   (names only, one a line)\n");
       return 0;
     }
     if (args[i] == "--data-dir") {
       if (i + 1 == args.size()) throw UsageError("list: --data-dir needs a directory");
       data_dir = args[++i];
+    } else if (args[i] == "--names") {
+      names = true;
     } else if (args[i].rfind("--", 0) == 0) {
-      throw UsageError("list: unknown option " + args[i] + "; it takes only --data-dir DIR");
+      throw UsageError("list: unknown option " + args[i] + "; it takes --data-dir DIR and --names");
     } else {
       what = args[i];
     }
+  }
+  if (names) {
+    list_names(what);
+    return 0;
   }
   const std::vector<std::string> kinds = {"methods", "compressors", "problems", "datasets", "all"};
   if (what == "methods" || what == "all") list_methods();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The MPI backend reproduces the simulator: for every method of `commopt list methods` (and a
-# diverging run), `mpirun -np NP commopt run --backend mpi` writes the same trace as
+# The MPI backend reproduces the simulator: for every method of the registry (read from
+# `commopt list methods --names`, so a new method is covered without editing this file) and a
+# diverging run, `mpirun -np NP commopt run --backend mpi` writes the same trace as
 # `commopt run --backend sim` in every column but `seconds`, byte for byte.
 # usage: mpi_trace_equal.sh COMMOPT NP MPIEXEC [MPIEXEC_FLAGS...]
 set -euo pipefail
@@ -16,7 +17,7 @@ strip_seconds() {
            { line = ""; for (i = 1; i <= NF; ++i) if (i != s) line = line (line == "" ? "" : ",") $i; print line }' "$1"
 }
 
-methods=$("$commopt" list methods | awk '/^  [a-z]/ { print $1 }')
+methods=$("$commopt" list methods --names)
 [ -n "$methods" ] || { echo "no methods listed" >&2; exit 1; }
 # Every method with its default compressor on a1a (contiguous split); then a diverging run, a
 # shuffled split on mushrooms (each rank then parses scattered rows) and compressors whose

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "methods/method.hpp"
 #include "test_problem_helpers.hpp"
 #include "trace/trace.hpp"
 
@@ -104,9 +105,18 @@ TEST_CASE("cli: a diverging method is a result, not a crash", "[cli]") {
 TEST_CASE("cli: list reads the registries", "[cli]") {
   const auto o = run_cli("list");
   CHECK(o.code == 0);
-  for (const char* name : {"gd", "ef21", "dasha", "lag", "local_sgd", "dist_ef_sgd", "identity", "randk", "topk",
-                           "scaled_sign", "logreg", "logreg_nc", "quadratic", "a9a"})
+  std::string names;
+  for (const auto& m : commopt::method_registry()) {
+    CHECK(o.output.find("  " + m.name + " ") != std::string::npos);
+    names += m.name + "\n";
+  }
+  for (const char* name : {"identity", "randk", "topk", "scaled_sign", "logreg", "logreg_nc", "quadratic", "a9a"})
     CHECK(o.output.find(name) != std::string::npos);
+  // --names: the registry's method names, one a line, nothing else (tests/mpi_trace_equal.sh reads it).
+  const auto n = run_cli("list methods --names");
+  CHECK(n.code == 0);
+  CHECK(n.output == names);
+  CHECK(run_cli("list datasets --names").code == 2);
 }
 
 TEST_CASE("cli: check --suite quick holds, and a 4x step is caught", "[cli][theory]") {
