@@ -11,7 +11,7 @@
 #include "run/job.hpp"
 #include "theory/fstar.hpp"
 #ifdef COMMOPT_HAVE_MPI
-#include "net/mpi/mpi_run.hpp"
+#include "run/mpi/mpi_run.hpp"
 #endif
 
 namespace po = boost::program_options;

@@ -2,13 +2,14 @@
 // from the encoded Messages only. SimNetwork keeps the n workers in one process; MpiNetwork
 // (lib/net/mpi/) spreads them over ranks and produces the same counters and iterates. In a
 // distributed network counters(), model() and evaluate() are meaningful on the root process only
-// (evaluate() must still be called on every process: it is collective).
+// (evaluate() must still be called on every process: it is collective). Both evaluate through
+// net/evaluate.hpp, in worker order, so their evaluations agree bit for bit.
 #pragma once
 #include <cstdint>
-#include <optional>
 #include <vector>
 
 #include "methods/method.hpp"
+#include "net/evaluate.hpp"
 
 namespace commopt {
 
@@ -18,14 +19,6 @@ struct Counters {
   std::vector<double> grad_evals;      // cumulative sample gradients of each worker
   int participants = 0;                // workers that sent in the latest round
   std::uint64_t messages_up = 0;       // uploads actually sent, all workers, all rounds
-};
-
-// Quantities at the current model x^t, computed outside the method's timed work.
-struct Evaluation {
-  double loss = 0;                     // f(x^t)
-  double grad_norm_sq = 0;             // ||∇f(x^t)||²
-  std::optional<double> lyapunov;      // Φ^t, when the method has a potential
-  std::optional<double> accuracy;      // training accuracy, classification problems
 };
 
 class Network {
@@ -57,7 +50,8 @@ class SimNetwork final : public Network {
   std::vector<Message> ups_;
   Message down_;
   Counters counters_;
-  Vec grad_i_, grad_;  // evaluation scratch
+  WorkerShare share_;  // evaluation scratch
+  EvaluationSum sum_;
 };
 
 }  // namespace commopt

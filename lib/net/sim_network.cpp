@@ -52,20 +52,12 @@ void SimNetwork::run_round(int t) {
 Evaluation SimNetwork::evaluate() {
   const int n = problem_.workers();
   const Vec& x = model();
-  Evaluation e;
-  grad_.setZero(x.size());
-  double worker_terms = 0;
+  sum_.start(n, problem_.dim());
   for (int i = 0; i < n; ++i) {  // worker order: a deterministic sum
-    e.loss += problem_.loss_grad(i, x, grad_i_) / n;
-    grad_ += grad_i_ / n;
-    worker_terms += method_.workers[static_cast<std::size_t>(i)]->potential_term(grad_i_) / n;
+    measure_share(problem_, *method_.workers[static_cast<std::size_t>(i)], i, x, share_);
+    sum_.add(share_);
   }
-  e.grad_norm_sq = grad_.squaredNorm();
-  const auto& c = problem_.constants();
-  const double gap = e.loss - (c.f_star ? *c.f_star : 0.0);
-  e.lyapunov = method_.server->potential(gap, grad_, worker_terms);
-  e.accuracy = problem_.accuracy(x);
-  return e;
+  return sum_.finish(problem_, *method_.server, x);
 }
 
 }  // namespace commopt

@@ -33,7 +33,7 @@ struct JobResult {
 };
 
 // Where the rounds run. The default is the in-process simulator (SimNetwork, all workers here);
-// the MPI backend (lib/net/mpi/mpi_run.hpp) fills it in on every rank.
+// the MPI backend (lib/run/mpi/mpi_run.hpp) fills it in on every rank.
 struct JobBackend {
   std::string name = "sim";                // metadata "backend"
   nlohmann::json meta;                     // merged into the metadata (e.g. ranks)

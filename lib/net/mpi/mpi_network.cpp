@@ -53,9 +53,7 @@ MpiNetwork::MpiNetwork(const Objective& problem, MethodInstance& method, std::ui
   if (root()) all_headers_.resize(static_cast<std::size_t>(n_));
   counts_.resize(static_cast<std::size_t>(ranks_));
   displs_.resize(static_cast<std::size_t>(ranks_));
-  own_loss_.resize(headers_.size());
-  own_term_.resize(headers_.size());
-  own_grad_.resize(headers_.size());
+  own_.resize(headers_.size());
 }
 
 const Vec& MpiNetwork::model() const { return root() ? method_.server->model() : x_; }
@@ -180,50 +178,27 @@ void MpiNetwork::gather_up() {
 }
 
 Evaluation MpiNetwork::evaluate() {
-  const int n = n_;
   const int d = problem_.dim();
   if (root()) x_ = method_.server->model();
   x_.resize(d);
   MPI_Bcast(x_.data(), d, MPI_DOUBLE, 0, comm_);
   eval_bytes_ += sizeof(double) * static_cast<std::uint64_t>(d);
-  for (int i = begin_; i < end_; ++i) {  // this rank's workers, before the ordered sum
-    const auto k = static_cast<std::size_t>(i - begin_);
-    own_loss_[k] = problem_.loss_grad(i, x_, own_grad_[k]);
-    own_term_[k] = method_.workers[static_cast<std::size_t>(i)]->potential_term(own_grad_[k]);
+  for (int i = begin_; i < end_; ++i)  // this rank's workers, before the ordered sum
+    measure_share(problem_, *method_.workers[static_cast<std::size_t>(i)], i, x_,
+                  own_[static_cast<std::size_t>(i - begin_)]);
+  // The sum travels 0 → 1 → … → P−1 → 0; each rank adds its block, so shares go in in worker order.
+  sum_.start(n_, d);
+  Vec& acc = sum_.state();
+  const int len = static_cast<int>(acc.size());
+  if (!root()) MPI_Recv(acc.data(), len, MPI_DOUBLE, rank_ - 1, 0, comm_, MPI_STATUS_IGNORE);
+  for (const WorkerShare& s : own_) sum_.add(s);
+  if (ranks_ > 1) MPI_Send(acc.data(), len, MPI_DOUBLE, (rank_ + 1) % ranks_, 0, comm_);
+  if (!root()) return {};
+  if (ranks_ > 1) {
+    MPI_Recv(acc.data(), len, MPI_DOUBLE, ranks_ - 1, 0, comm_, MPI_STATUS_IGNORE);
+    eval_bytes_ += sizeof(double) * static_cast<std::uint64_t>(len) * static_cast<std::uint64_t>(ranks_);
   }
-  // acc = [∇f (d), f, mean potential term], summed in worker order exactly as SimNetwork::evaluate.
-  const int len = d + 2;
-  auto add_own = [&] {
-    for (std::size_t k = 0; k < own_grad_.size(); ++k) {
-      acc_[d] += own_loss_[k] / n;
-      acc_.head(d) += own_grad_[k] / n;
-      acc_[d + 1] += own_term_[k] / n;
-    }
-  };
-  if (root()) {
-    acc_.setZero(len);
-    add_own();
-    if (ranks_ > 1) {
-      MPI_Send(acc_.data(), len, MPI_DOUBLE, 1, 0, comm_);
-      MPI_Recv(acc_.data(), len, MPI_DOUBLE, ranks_ - 1, 0, comm_, MPI_STATUS_IGNORE);
-      eval_bytes_ += sizeof(double) * static_cast<std::uint64_t>(len) * static_cast<std::uint64_t>(ranks_);
-    }
-  } else {
-    acc_.resize(len);
-    MPI_Recv(acc_.data(), len, MPI_DOUBLE, rank_ - 1, 0, comm_, MPI_STATUS_IGNORE);
-    add_own();
-    MPI_Send(acc_.data(), len, MPI_DOUBLE, (rank_ + 1) % ranks_, 0, comm_);
-    return {};
-  }
-  Evaluation e;
-  e.loss = acc_[d];
-  grad_i_ = acc_.head(d);  // a Vec of its own: squaredNorm sums in the same order as the simulator's
-  e.grad_norm_sq = grad_i_.squaredNorm();
-  const auto& c = problem_.constants();
-  const double gap = e.loss - (c.f_star ? *c.f_star : 0.0);
-  e.lyapunov = method_.server->potential(gap, grad_i_, acc_[d + 1]);
-  e.accuracy = problem_.accuracy(x_);
-  return e;
+  return sum_.finish(problem_, *method_.server, x_);
 }
 
 nlohmann::json MpiNetwork::transport_stats() const {

@@ -7,11 +7,11 @@
 //         ceil(bits/8) bytes each.
 // The header carries Message's transport metadata (never counted in bits; see message.hpp).
 // The payload bytes are the encoder's bytes, so the bit counters are the simulator's; the headers
-// are counted separately (transport_stats()). evaluate() broadcasts x^t, every rank computes its
-// workers' f_i, ∇f_i and potential terms, and the sums are formed in worker order by passing one
-// accumulator from rank to rank (0 → 1 → … → P−1 → 0): the same floating-point operations as
-// SimNetwork::evaluate, so traces are bit-identical. The problem must hold the rows of this rank's
-// workers (rank 0: all rows, for the accuracy).
+// are counted separately (transport_stats()). evaluate() broadcasts x^t, every rank measures its
+// workers' shares (f_i, ∇f_i, potential term), and one EvaluationSum (net/evaluate.hpp) passes from
+// rank to rank (0 → 1 → … → P−1 → 0), each adding its block: the shares go in in worker order
+// through the code SimNetwork::evaluate uses, so traces are bit-identical by construction. The
+// problem must hold the rows of this rank's workers (rank 0: all rows, for the accuracy).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -66,9 +66,9 @@ class MpiNetwork final : public Network {
   std::vector<Header> headers_, all_headers_;
   std::vector<std::uint8_t> send_bytes_, recv_bytes_;
   std::vector<int> counts_, displs_;
-  Vec x_, acc_, grad_i_;
-  std::vector<double> own_loss_, own_term_;
-  std::vector<Vec> own_grad_;
+  Vec x_;
+  std::vector<WorkerShare> own_;  // this rank's workers' shares of an evaluation
+  EvaluationSum sum_;
   // Transport accounting (rank 0).
   std::uint64_t payload_up_ = 0, payload_down_ = 0, framing_up_ = 0, framing_down_ = 0, eval_bytes_ = 0;
   // Where rank 0's round time goes: its workers, the server, the broadcast, the gather (the

@@ -1,6 +1,6 @@
 // run_job_mpi (see mpi_run.hpp): set-up phases separated by agreement points, then run_job with
 // an MpiNetwork.
-#include "net/mpi/mpi_run.hpp"
+#include "run/mpi/mpi_run.hpp"
 
 #include <climits>
 #include <cstdio>
@@ -117,7 +117,7 @@ std::optional<ProblemConstants> share_constants(const Objective* root_problem, M
         if (rank != 0) return;
         bytes = pack(root_problem->constants());
         if (!(unpack(bytes) == root_problem->constants()))
-          throw std::logic_error("ProblemConstants has a field that lib/net/mpi/mpi_run.cpp does not send; add it there");
+          throw std::logic_error("ProblemConstants has a field that lib/run/mpi/mpi_run.cpp does not send; add it there");
       },
       comm);
   unsigned long long size = bytes.size();

@@ -1,4 +1,4 @@
-// `commopt run --backend mpi`: one run over the ranks of MPI_COMM_WORLD (see mpi_network.hpp for
+// `commopt run --backend mpi`: one run over the ranks of MPI_COMM_WORLD (see net/mpi/mpi_network.hpp for
 // the wire protocol). This header does not include mpi.h.
 #pragma once
 #include <functional>
