@@ -1,6 +1,7 @@
 // Methods end to end through the simulated network: exact optima, rates, monotone potentials,
-// identical traces for identical seeds, exact bit counts in the trace, and the 100x decrease of
-// ||∇f||² on a9a for every method.
+// seeds that matter, closed-form bit counts in the trace. What holds for every registered method
+// (finite, decreasing, repeatable, bits = the encoded messages, a theorem card) is checked once for
+// the whole registry in test_methods_registry.cpp.
 #include <catch2/catch.hpp>
 
 #include "test_method_helpers.hpp"
@@ -46,15 +47,13 @@ TEST_CASE("gd on a quadratic reaches x* and follows (1 - mu/L)^k", "[methods]") 
   CHECK((net.model() - quad.x_star()).norm() <= 1e-8);
 }
 
-TEST_CASE("identical seeds give identical traces; different seeds differ", "[methods]") {
+TEST_CASE("random methods draw from the seed: different seeds give different traces", "[methods]") {
   auto p = problem("logreg[data=a1a,lambda=0.01]", 5);
   for (const std::string m : {"dasha", "local_sgd[H=3,batch=8]"}) {
     INFO(m);
     std::optional<std::string> comp;
     if (m == "dasha") comp = "randk[k=5]";
-    const auto a = run(*p, m, comp, 40, 7), b = run(*p, m, comp, 40, 7), c = run(*p, m, comp, 40, 8);
-    CHECK(same_rows(a.rows, b.rows));
-    CHECK_FALSE(same_rows(a.rows, c.rows));
+    CHECK_FALSE(same_rows(run(*p, m, comp, 40, 7).rows, run(*p, m, comp, 40, 8).rows));
   }
 }
 
@@ -152,27 +151,4 @@ TEST_CASE("a diverging run is a result with status diverged", "[methods]") {
   CHECK(r.run.status == "diverged");
   CHECK(r.rows.back().status == "diverged");
   CHECK(r.rows.back().round < 2000);
-}
-
-TEST_CASE("every method decreases ||grad f||^2 on a9a by 100x", "[methods][slow]") {
-  auto p = problem("logreg[data=a9a,lambda=0.001]", 5);
-  const std::vector<std::tuple<std::string, std::optional<std::string>, long long>> cases = {
-      {"gd", std::nullopt, 200},
-      {"ef21", "topk[k=12]", 3000},
-      {"dasha", "randk[k=12]", 3000},
-      {"lag", std::nullopt, 400},
-      {"local_sgd[H=5,batch=64]", std::nullopt, 300},
-      {"dist_ef_sgd", "scaled_sign", 1500},
-  };
-  for (const auto& [m, comp, rounds] : cases) {
-    INFO(m);
-    JobSpec job;
-    job.method = m;
-    job.compressor = comp;
-    job.stop.rounds = rounds;
-    const JobResult r = run_job(*p, job);
-    const double first = r.rows.front().grad_norm_sq, last = r.rows.back().grad_norm_sq;
-    INFO("first " << first << " last " << last << " rounds " << r.run.rounds);
-    CHECK(last <= first / 100);
-  }
 }
