@@ -3,6 +3,7 @@
 // value widths, TopK ties, scaled sign, Message reuse, bad parameters. Deterministic.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -240,6 +241,31 @@ TEST_CASE("reusing one Message gives the same bytes as a fresh one, without real
   for (int i = 0; i < 5; ++i) c->compress(i % 2 ? big : small, rng, reused);
   CHECK(reused.bytes.data() == data);
   CHECK(reused.bytes.capacity() == cap);
+}
+
+TEST_CASE("qsgd: omega = min(d/s^2, sqrt(d)/s) in both regimes (QSGD Lemma 3.1)", "[compress]") {
+  // Alistarh et al. 2017, Lemma 3.1: E||Q_s(v) − v||² <= min(n/s², √n/s) ||v||². The smaller term
+  // is √d/s when s < √d (coarse levels) and d/s² when s > √d (fine levels); d = s² makes them equal.
+  struct Case {
+    int d, s;
+    double omega;  // the paper's value, worked out by hand
+  };
+  for (const Case& c : std::vector<Case>{{100, 4, 2.5},     // d/s² = 6.25 > √d/s = 2.5
+                                         {16, 8, 0.25},     // d/s² = 0.25 < √d/s = 0.5
+                                         {10000, 1, 100.0}, // d/s² = 10000 > √d/s = 100
+                                         {9, 30, 0.01},     // d/s² = 0.01 < √d/s = 0.1
+                                         {64, 8, 1.0}}) {   // equal
+    INFO("d=" << c.d << " s=" << c.s);
+    const double paper = std::min(static_cast<double>(c.d) / (c.s * c.s), std::sqrt(static_cast<double>(c.d)) / c.s);
+    REQUIRE(paper == Approx(c.omega));
+    for (const std::string suffix : {"", ",norm=linf", ",code=elias"}) {
+      INFO(suffix);
+      const auto k = make("qsgd[s=" + std::to_string(c.s) + suffix + "]", c.d)->constants();
+      CHECK(k.kind == CompressorConstants::Kind::unbiased);
+      CHECK(k.random);
+      CHECK(k.omega == Approx(c.omega));
+    }
+  }
 }
 
 TEST_CASE("bad compressor specs are UsageErrors naming the input and the fix", "[compress]") {
