@@ -89,7 +89,7 @@ int cmd_demo(const std::vector<std::string>& args) {
         break;
       }
     fmt::print("{:<26} {:<18} {:>22} {:>14.4e} {:>9} {:>8.2f}  {}\n", e.method, e.compressor.value_or("none (dense)"),
-               reach, r.run.last.grad_norm_sq, r.run.rounds, r.run.seconds, r.run.status);
+               reach, r.run.last.grad_norm_sq, r.run.rounds, r.run.seconds, to_string(r.run.status));
     std::fflush(stdout);
   }
   fmt::print("traces and metadata: {}/<method>.csv and .json\n", out_dir);

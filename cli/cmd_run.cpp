@@ -149,7 +149,7 @@ int run(const std::vector<std::string>& args) {
     const TraceRow& last = r.run.last;
     fmt::print("status={} rounds={} bits_up/worker={:.6g} bits_down/worker={:.6g} loss={:.6g} grad_norm_sq={:.6g} "
                "seconds={:.3f} ({})\ntrace: {}  metadata: {}\n",
-               r.run.status, r.run.rounds, last.bits_up, last.bits_down, last.loss, last.grad_norm_sq, r.run.seconds,
+               to_string(r.run.status), r.run.rounds, last.bits_up, last.bits_down, last.loss, last.grad_norm_sq, r.run.seconds,
                r.run.message, r.csv_path, r.json_path);
   }
   return 0;

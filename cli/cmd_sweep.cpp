@@ -220,7 +220,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
                        {"workers", run.workers},     {"best_stepsize_power", best_power},
                        {"final_grad_norm_sq", last.grad_norm_sq}, {"bits_up", last.bits_up},
                        {"bits_up_max", last.bits_up_max}, {"bits_to_target", reach},
-                       {"trace", best_path},         {"status", last.status}});
+                       {"trace", best_path},         {"status", to_string(last.status)}});
   }
   if (vm.count("json")) std::ofstream(json) << summary.dump(2) << "\n";
   return 0;

@@ -51,7 +51,7 @@ TEST_CASE("cli: a run writes a complete trace and its metadata", "[cli]") {
   REQUIRE(rows.size() >= 2);
   CHECK(rows.front().round == 0);
   CHECK(rows.back().round == 20);
-  CHECK(rows.back().status == "max_rounds");
+  CHECK(rows.back().status == commopt::RunStatus::max_rounds);
   CHECK_FALSE(std::filesystem::exists(out + ".partial"));
   std::ifstream meta_in((dir / "t.json").string());
   const auto meta = nlohmann::json::parse(meta_in);
@@ -99,7 +99,7 @@ TEST_CASE("cli: a diverging method is a result, not a crash", "[cli]") {
   CHECK(o.code == 0);
   CHECK(o.output.find("status=diverged") != std::string::npos);
   const auto rows = commopt::read_trace_csv(out);
-  CHECK(rows.back().status == "diverged");
+  CHECK(rows.back().status == commopt::RunStatus::diverged);
 }
 
 TEST_CASE("cli: list reads the registries", "[cli]") {

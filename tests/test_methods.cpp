@@ -27,7 +27,7 @@ TEST_CASE("gd on a quadratic reaches x* and follows (1 - mu/L)^k", "[methods]") 
   job.value_bits = 64;
   job.grid.every = 1;
   const JobResult r = run_job(*p, job);
-  REQUIRE(r.run.status == "max_rounds");
+  REQUIRE(r.run.status == RunStatus::max_rounds);
   const double gap0 = *r.rows.front().gap;
   REQUIRE(gap0 > 0);
   const double rho = 1.0 - 0.05 / 1.0;
@@ -148,7 +148,7 @@ TEST_CASE("lag skips uploads and pays only for the ones it sends", "[methods]") 
 TEST_CASE("a diverging run is a result with status diverged", "[methods]") {
   auto p = problem("quadratic[d=10,seed=2]", 2);
   const auto r = run(*p, "gd[stepsize=50]", std::nullopt, 2000);
-  CHECK(r.run.status == "diverged");
-  CHECK(r.rows.back().status == "diverged");
+  CHECK(r.run.status == RunStatus::diverged);
+  CHECK(r.rows.back().status == RunStatus::diverged);
   CHECK(r.rows.back().round < 2000);
 }

@@ -94,7 +94,7 @@ JobResult run_job(const Objective& problem, const JobSpec& spec, const JobBacken
     progress.update(row);
   });
   progress.done();
-  meta["termination"] = result.run.status;
+  meta["termination"] = to_string(result.run.status);
   meta["message"] = result.run.message;
   meta["rounds"] = result.run.rounds;
   meta["seconds"] = result.run.seconds;

@@ -59,7 +59,7 @@ RunResult run_rounds(Network& net, const Objective& problem, const StopRule& sto
   auto target_value = [&](const TraceRow& r) {
     return stop.target_on == "gap" ? r.gap.value_or(INFINITY) : r.grad_norm_sq;
   };
-  auto finish = [&](TraceRow& r, const std::string& status, std::string message) {
+  auto finish = [&](TraceRow& r, RunStatus status, std::string message) {
     r.status = status;
     sink(r);
     result.status = status;
@@ -69,19 +69,20 @@ RunResult run_rounds(Network& net, const Objective& problem, const StopRule& sto
     result.last = r;
     return result;
   };
-  auto stop_reason = [&](const TraceRow& r, long long t) -> std::optional<std::pair<std::string, std::string>> {
+  auto stop_reason = [&](const TraceRow& r, long long t) -> std::optional<std::pair<RunStatus, std::string>> {
     if (!finite(r) || !net.model().allFinite())
-      return std::make_pair("diverged", fmt::format("diverged at round {}: non-finite loss or iterate", t));
+      return std::make_pair(RunStatus::diverged, fmt::format("diverged at round {}: non-finite loss or iterate", t));
     if (initial_loss > 0 && r.loss > stop.divergence_factor * initial_loss)
-      return std::make_pair("diverged", fmt::format("diverged at round {}: loss {:.3g} > {:g} x initial", t, r.loss,
-                                                    stop.divergence_factor));
+      return std::make_pair(RunStatus::diverged, fmt::format("diverged at round {}: loss {:.3g} > {:g} x initial", t,
+                                                             r.loss, stop.divergence_factor));
     if (stop.target && target_value(r) <= *stop.target)
-      return std::make_pair("converged", fmt::format("reached {} <= {:g} at round {}", stop.target_on, *stop.target, t));
+      return std::make_pair(RunStatus::converged,
+                            fmt::format("reached {} <= {:g} at round {}", stop.target_on, *stop.target, t));
     if (stop.max_bits && r.bits_up >= *stop.max_bits)
-      return std::make_pair("max_bits", fmt::format("spent the bit budget {:g} at round {}", *stop.max_bits, t));
+      return std::make_pair(RunStatus::max_bits, fmt::format("spent the bit budget {:g} at round {}", *stop.max_bits, t));
     if (stop.time_limit && seconds >= *stop.time_limit)
-      return std::make_pair("time_limit", fmt::format("time limit {:g} s at round {}", *stop.time_limit, t));
-    if (t >= stop.rounds) return std::make_pair("max_rounds", fmt::format("ran {} rounds", t));
+      return std::make_pair(RunStatus::time_limit, fmt::format("time limit {:g} s at round {}", *stop.time_limit, t));
+    if (t >= stop.rounds) return std::make_pair(RunStatus::max_rounds, fmt::format("ran {} rounds", t));
     return std::nullopt;
   };
   // Stop decisions are the root process's (net.agree); with one process agree() is the identity.
@@ -89,7 +90,7 @@ RunResult run_rounds(Network& net, const Objective& problem, const StopRule& sto
   auto stop_now = [&](TraceRow& r, long long t, std::optional<RunResult>& out) {
     const auto why = stop_reason(r, t);
     if (!net.agree(why.has_value())) return false;
-    out = why ? finish(r, why->first, why->second) : finish(r, "stopped", "stopped by the root process");
+    out = why ? finish(r, why->first, why->second) : finish(r, RunStatus::stopped, "stopped by the root process");
     return true;
   };
   std::optional<RunResult> done;

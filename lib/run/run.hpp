@@ -27,7 +27,7 @@ struct LogGrid {
 };
 
 struct RunResult {
-  std::string status;    // converged | max_rounds | max_bits | time_limit | diverged
+  RunStatus status = RunStatus::running;  // how the run ended (trace/status.hpp)
   std::string message;   // one line for the summary
   long long rounds = 0;  // rounds run after the initialization
   double seconds = 0;    // the method's own time

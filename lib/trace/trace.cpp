@@ -30,7 +30,7 @@ std::string csv_line(const TraceRow& r) {
   // fmt's "{}" for double is the shortest representation that round-trips exactly.
   return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}", r.round, r.grad_evals, r.bits_up, r.bits_up_max,
                      r.bits_down, r.participants, r.loss, r.grad_norm_sq, opt(r.gap), opt(r.lyapunov),
-                     opt(r.accuracy), r.seconds, r.status);
+                     opt(r.accuracy), r.seconds, to_string(r.status));
 }
 
 CsvTraceWriter::CsvTraceWriter(std::filesystem::path path) : path_(std::move(path)) {
@@ -93,7 +93,10 @@ std::vector<TraceRow> read_trace_csv(const std::filesystem::path& path) {
     r.lyapunov = parse_opt(f[9]);
     r.accuracy = parse_opt(f[10]);
     r.seconds = std::stod(f[11]);
-    r.status = f[12];
+    const auto status = parse_status(f[12]);
+    if (!status)
+      throw UsageError(fmt::format("'{}' line {}: unknown status '{}'", path.string(), lineno, f[12]));
+    r.status = *status;
     rows.push_back(r);
   }
   return rows;

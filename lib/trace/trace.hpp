@@ -6,13 +6,15 @@
 // bits_down: cumulative downlink bits received per worker; grad_evals: cumulative sample gradients
 // per worker (mean); gap = f − f* (empty when f* is unknown); lyapunov and accuracy empty when
 // undefined; seconds: the method's own time (evaluation excluded); status: "running" on every row
-// but the last, which holds how the run ended.
+// but the last, which holds how the run ended (trace/status.hpp).
 #pragma once
 #include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "trace/status.hpp"
 
 namespace commopt {
 
@@ -29,7 +31,7 @@ struct TraceRow {
   std::optional<double> lyapunov;
   std::optional<double> accuracy;
   double seconds = 0;
-  std::string status = "running";
+  RunStatus status = RunStatus::running;
 };
 
 const std::vector<std::string>& trace_columns();
