@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "core/spec.hpp"
+#include "core/version.hpp"
 
 namespace {
 
@@ -33,7 +34,7 @@ const std::vector<Command>& commands() {
 }
 
 void usage(std::FILE* to) {
-  fmt::print(to, "commopt {} — communication-efficient distributed optimization\n\n", COMMOPT_VERSION);
+  fmt::print(to, "commopt {} — communication-efficient distributed optimization\n\n", commopt::version());
   fmt::print(to, "usage: commopt <command> [options]   (commopt <command> --help for its options)\n\ncommands:\n");
   for (const auto& c : commands()) fmt::print(to, "  {:<8} {}\n", c.name, c.doc);
 }
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (name == "--version") {
-    fmt::print("commopt {} ({})\n", COMMOPT_VERSION, COMMOPT_GIT_REV);
+    fmt::print("commopt {} ({})\n", commopt::version(), commopt::git_revision());
     return 0;
   }
   const std::vector<std::string> args(argv + 2, argv + argc);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/version.hpp"
 #include "run/progress.hpp"
 
 namespace commopt {
@@ -63,8 +64,8 @@ MethodInstance prepare(const Objective& problem, const JobSpec& spec, const JobB
   meta["value_bits"] = spec.value_bits;
   meta["backend"] = backend.name;
   for (const auto& [k, v] : backend.meta.items()) meta[k] = v;
-  meta["version"] = COMMOPT_VERSION;
-  meta["git_revision"] = COMMOPT_GIT_REV;
+  meta["version"] = version();
+  meta["git_revision"] = git_revision();
   meta["columns"] = trace_columns();
   return method;
 }
