@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "compress/compressor.hpp"
+#include "compress/registry.hpp"
 #include "core/error.hpp"
 #include "methods/method.hpp"
 #include "problems/datasets.hpp"

@@ -39,6 +39,7 @@ std::vector<Message> round_messages(const std::string& spec, const Vec& x, int d
 TEST_CASE("permk: n parts, disjoint supports, sum n x, mean x exactly", "[compress]") {
   for (const auto& [d, n] : std::vector<std::pair<int, int>>{{16, 4}, {17, 4}, {64, 8}, {5, 5}, {4, 8}, {3, 6}, {3, 7}, {1, 3}}) {
     const auto server = make_c("permk", d, 64, {0, n});
+    const auto range = *closed_form_bits_range(Spec::parse("permk", "t"), d, 64, {0, n});
     for (const Vec& x : adversarial_vectors(d, 12)) {
       for (int round = 0; round < 5; ++round) {
         const auto msgs = round_messages("permk", x, d, n, round);
@@ -47,14 +48,14 @@ TEST_CASE("permk: n parts, disjoint supports, sum n x, mean x exactly", "[compre
           const Message& m = msgs[static_cast<std::size_t>(i)];
           CHECK(m.sender == i);
           CHECK(m.shared_key == msgs[0].shared_key);  // one permutation per round
-          CHECK(m.bits >= permk_bits(d, n, 64, false));
-          CHECK(m.bits <= permk_bits(d, n, 64, true));
+          CHECK(m.bits >= range.min);
+          CHECK(m.bits <= range.max);
           Vec part = Vec::Zero(d), ones = Vec::Zero(d);
           server->add_decoded(m, 1.0, part);
           server->add_decoded(m, 1.0 / n, mean);
           const auto block = static_cast<int>(m.bits / 64);
           // the support of the part is `block` coordinates (a coordinate that is 0 in x decodes to 0)
-          CHECK(block == (d >= n ? d / n + (m.bits > permk_bits(d, n, 64, false) ? 1 : 0) : 1));
+          CHECK(block == (d >= n ? d / n + (m.bits > range.min ? 1 : 0) : 1));
           sum += part;
           for (int j = 0; j < d; ++j) holders[j] += part[j] != 0.0 ? 1 : 0;
         }

@@ -192,7 +192,7 @@ TEST_CASE("registry: every method stays finite and decreases the squared gradien
         INFO("first round with a non-finite loss, ||grad f||^2, gap or potential (-1: none)");
         CHECK(first_non_finite == -1);
       }
-      CHECK(r.run.status == "max_rounds");
+      CHECK(r.run.status == RunStatus::max_rounds);
       CHECK(r.rows.back().round == kRounds);
       const double first = r.rows.front().grad_norm_sq, last = r.rows.back().grad_norm_sq;
       INFO("||grad f(x^0)||^2 = " << first << ", ||grad f(x^" << r.rows.back().round << ")||^2 = " << last);

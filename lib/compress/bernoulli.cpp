@@ -2,8 +2,11 @@
 #include "compress/bernoulli.hpp"
 
 #include <fmt/format.h>
+#include <memory>
 #include <stdexcept>
 
+#include "compress/entries.hpp"
+#include "compress/params.hpp"
 #include "compress/sparse_coding.hpp"
 
 namespace commopt {
@@ -42,6 +45,38 @@ CompressorConstants BernoulliCompressor::constants() const {
   c.omega = 1.0 / p_ - 1.0;
   c.random = true;
   return c;
+}
+
+// bernoulli[p]: a sent message is the dense vector, d·w bits (nothing with probability 1 − p).
+namespace {
+BernoulliOptions parse_bernoulli(const Spec& spec, int, const CompressorContext&) {
+  BernoulliOptions o;
+  if (!spec.has("p"))
+    throw UsageError(fmt::format("{} needs p in (0,1], e.g. bernoulli[p=0.1]", compressor_where(spec)));
+  o.p = spec.get_double("p", o.p);
+  if (!(o.p > 0.0 && o.p <= 1.0))
+    throw UsageError(fmt::format("{}: p={} is outside (0,1]; use e.g. bernoulli[p=0.1]", compressor_where(spec),
+                                 spec.values().at("p")));
+  return o;
+}
+}  // namespace
+
+CompressorEntry bernoulli_entry() {
+  return make_entry<BernoulliOptions>({
+      .name = "bernoulli",
+      .doc = "send the whole vector scaled 1/p with probability p, else nothing (lazy)",
+      .params = {required_param("p", "probability of sending, 0 < p <= 1")},
+      .constant = "unbiased, omega = 1/p - 1",
+      .flags = "random; sent = false with probability 1 - p",
+      .examples = {"bernoulli[p=0.5]"},
+      .parse = parse_bernoulli,
+      .build = [](const BernoulliOptions& o, int d, const ValueCodec& codec, const CompressorContext&) -> CompressorPtr {
+        return std::make_unique<BernoulliCompressor>(d, o.p, codec);
+      },
+      .expected_bits = [](const BernoulliOptions&, int d, int w, const CompressorContext&) {
+        return closed_form::exactly(closed_form::u(d) * closed_form::u(w));
+      },
+  });
 }
 
 }  // namespace commopt

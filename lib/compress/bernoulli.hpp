@@ -13,6 +13,11 @@
 
 namespace commopt {
 
+// bernoulli[p=P].
+struct BernoulliOptions {
+  double p = 0;  // probability of sending, 0 < p <= 1; required
+};
+
 class BernoulliCompressor final : public Compressor {
  public:
   BernoulliCompressor(int d, double p, ValueCodec codec);

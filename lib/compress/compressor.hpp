@@ -1,5 +1,5 @@
 // A compressor turns a vector into an encoded Message and back (DESIGN.md, "Core interfaces").
-// Wire formats are documented in each compressor's header; theory/ holds the closed-form bit counts.
+// Wire formats are documented in each compressor's header; registry.hpp lists the compressors.
 #pragma once
 #include <memory>
 #include <string>
@@ -60,18 +60,8 @@ class Compressor {
 
 using CompressorPtr = std::unique_ptr<Compressor>;
 
-struct CompressorEntry {
-  std::string name;
-  std::string doc;
-  std::vector<ParamDoc> params;
-  std::string constant;  // the theory constant as a formula, e.g. "unbiased, omega = d/K - 1"
-  std::string flags;     // "random", "deterministic", "shared stream", "stateful", ...
-};
-
-// The registry: the parser and `commopt list compressors` read the same table.
-const std::vector<CompressorEntry>& compressor_registry();
-// Builds a compressor for dimension d from a spec; throws UsageError on an unknown name or key,
-// or an impossible parameter (K > d, K = 0, ...).
+// Builds a compressor for dimension d from a spec through its registry entry (registry.hpp);
+// throws UsageError on an unknown name or key, or an impossible parameter (K > d, K = 0, ...).
 // The 3-argument form builds worker 0 of 1.
 CompressorPtr make_compressor(const Spec& spec, int d, int value_bits);
 // Builds the instance of worker ctx.worker out of ctx.workers (std::logic_error unless

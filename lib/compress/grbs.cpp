@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <memory>
 #include <stdexcept>
 
+#include "compress/entries.hpp"
+#include "compress/params.hpp"
 #include "compress/select.hpp"
 #include "compress/sparse_coding.hpp"
 
@@ -49,6 +52,30 @@ CompressorConstants GrbsCompressor::constants() const {
   c.alpha = 1.0 / blocks();
   c.random = true;
   return c;
+}
+
+// grbs[k | ratio]; ef-local-lazy.md §1 "GRBS block (CSER), shared RNG": 32·#block, no index
+// bits — w·K, or w·(d − (⌈d/K⌉ − 1)K) for the last, shorter block.
+CompressorEntry grbs_entry() {
+  return make_entry<GrbsOptions>({
+      .name = "grbs",
+      .doc = "globally random block sparsification (CSER): the same contiguous block of K on every worker",
+      .params = {alternative_param("k", "(or ratio)", "block length, 1 <= k <= d"),
+                 alternative_param("ratio", "(or k)",
+                                   "kept fraction in (0,1] (= 1/compression ratio): K = max(1, round(ratio*d))")},
+      .constant = "contractive, alpha = 1/N_blocks, N_blocks = ceil(d/K) (in expectation)",
+      .flags = "random; shared stream (same block on every worker); no index bits",
+      .examples = {"grbs[k=4]", "grbs[ratio=0.5]"},
+      .parse = [](const Spec& spec, int d, const CompressorContext&) { return GrbsOptions{resolve_sparse_k(spec, d)}; },
+      .build = [](const GrbsOptions& o, int d, const ValueCodec& codec, const CompressorContext&) -> CompressorPtr {
+        return std::make_unique<GrbsCompressor>(d, o.k, codec);
+      },
+      .expected_bits = [](const GrbsOptions& o, int d, int w, const CompressorContext&) {
+        using namespace closed_form;
+        const std::int64_t blocks = (d + o.k - 1) / o.k;
+        return between(u(w) * u(d - (blocks - 1) * o.k), u(w) * u(o.k));
+      },
+  });
 }
 
 }  // namespace commopt

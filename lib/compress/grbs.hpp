@@ -22,6 +22,11 @@
 
 namespace commopt {
 
+// grbs[k=K | ratio=r].
+struct GrbsOptions {
+  int k = 0;  // block length K, 1 <= K <= d; required: k=K, or ratio=r for K = max(1, round(r d))
+};
+
 class GrbsCompressor final : public Compressor {
  public:
   GrbsCompressor(int d, int block, ValueCodec codec);

@@ -2,8 +2,11 @@
 #include "compress/identity.hpp"
 
 #include <fmt/format.h>
+#include <memory>
 #include <stdexcept>
 
+#include "compress/entries.hpp"
+#include "compress/params.hpp"
 #include "compress/sparse_coding.hpp"
 
 namespace commopt {
@@ -32,6 +35,25 @@ CompressorConstants IdentityCompressor::constants() const {
   c.alpha = 1.0;
   c.random = false;
   return c;
+}
+
+// identity: no parameters; dasha-family.md §2 "Identity": d·b_v bits.
+CompressorEntry identity_entry() {
+  return make_entry<IdentityOptions>({
+      .name = "identity",
+      .doc = "dense vector, d values",
+      .params = {},
+      .constant = "unbiased, omega = 0",
+      .flags = "deterministic",
+      .examples = {"identity"},
+      .parse = nullptr,
+      .build = [](const IdentityOptions&, int d, const ValueCodec& codec, const CompressorContext&) -> CompressorPtr {
+        return std::make_unique<IdentityCompressor>(d, codec);
+      },
+      .expected_bits = [](const IdentityOptions&, int d, int w, const CompressorContext&) {
+        return closed_form::exactly(closed_form::u(d) * closed_form::u(w));
+      },
+  });
 }
 
 }  // namespace commopt

@@ -8,6 +8,9 @@
 
 namespace commopt {
 
+// identity has no parameters.
+struct IdentityOptions {};
+
 class IdentityCompressor final : public Compressor {
  public:
   IdentityCompressor(int d, ValueCodec codec) : Compressor(d, codec) {}

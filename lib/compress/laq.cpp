@@ -3,8 +3,11 @@
 
 #include <cmath>
 #include <fmt/format.h>
+#include <memory>
 #include <stdexcept>
 
+#include "compress/entries.hpp"
+#include "compress/params.hpp"
 #include "compress/quantize.hpp"
 #include "compress/sparse_coding.hpp"
 
@@ -71,6 +74,30 @@ CompressorConstants LaqCompressor::constants() const {
   }
   c.random = false;
   return c;
+}
+
+// laq[bits]; ef-local-lazy.md §1 "LAQ innovation": b·p + 32 (the radius R at width w).
+CompressorEntry laq_entry() {
+  return make_entry<LaqOptions>({
+      .name = "laq",
+      .doc = "LAQ innovation quantizer: R = ||v||_inf, 2^b levels spaced 2 tau R, tau = 1/(2^b - 1)",
+      .params = {param("bits", &LaqOptions::bits, "bits per coordinate, 1 <= bits <= 16")},
+      .constant = "|C(v)_i - v_i| <= tau R; contractive, alpha = 1 - d tau^2 when that is > 0, else none",
+      .flags = "deterministic; the method keeps the reference (pass v = g - Q_hat)",
+      .examples = {"laq[bits=3]", "laq"},
+      .parse = [](const Spec& spec, int, const CompressorContext&) {
+        LaqOptions o;
+        o.bits = resolve_int(spec, "bits", o.bits, 1, 16, "laq[bits=4]");
+        return o;
+      },
+      .build = [](const LaqOptions& o, int d, const ValueCodec& codec, const CompressorContext&) -> CompressorPtr {
+        return std::make_unique<LaqCompressor>(d, o.bits, codec);
+      },
+      .expected_bits = [](const LaqOptions& o, int d, int w, const CompressorContext&) {
+        using namespace closed_form;
+        return exactly(u(w) + u(o.bits) * u(d));
+      },
+  });
 }
 
 }  // namespace commopt

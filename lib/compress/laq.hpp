@@ -31,6 +31,11 @@
 
 namespace commopt {
 
+// laq[bits=b].
+struct LaqOptions {
+  int bits = 4;  // bits b per coordinate, 1 <= b <= 16 (τ = 1/(2^b − 1)); the official LAQ runs use 4
+};
+
 class LaqCompressor final : public Compressor {
  public:
   LaqCompressor(int d, int bits, ValueCodec codec);

@@ -5,8 +5,11 @@
 #include <cmath>
 #include <cstring>
 #include <fmt/format.h>
+#include <memory>
 #include <stdexcept>
 
+#include "compress/entries.hpp"
+#include "compress/params.hpp"
 #include "compress/quantize.hpp"
 #include "compress/sparse_coding.hpp"
 
@@ -148,6 +151,55 @@ CompressorConstants NaturalDitheringCompressor::constants() const {
   c.omega = 1.0 / 8.0 + q * std::min(1.0, q);
   c.random = true;
   return c;
+}
+
+// natural: no parameters; dasha-family.md §2 "Natural compression": 9 bits per coordinate for
+// fp32 (sign + 8-bit exponent), 12 for fp64.
+CompressorEntry natural_entry() {
+  return make_entry<NaturalOptions>({
+      .name = "natural",
+      .doc = "natural compression: random rounding to powers of two (sign + exponent bits)",
+      .params = {},
+      .constant = "unbiased, omega = 1/8",
+      .flags = "random",
+      .examples = {"natural"},
+      .parse = nullptr,
+      .build = [](const NaturalOptions&, int d, const ValueCodec& codec, const CompressorContext&) -> CompressorPtr {
+        return std::make_unique<NaturalCompressor>(d, codec);
+      },
+      .expected_bits = [](const NaturalOptions&, int d, int w, const CompressorContext&) {
+        using namespace closed_form;
+        return exactly(u(d) * (1 + (w == 32 ? 8u : 11u)));
+      },
+  });
+}
+
+// natural_dithering[s, norm]; dasha-family.md §2 "Natural dithering": the norm + a sign bit and a
+// level index per coordinate. s levels and zero are s + 1 symbols, so w + d(1 + ⌈log2(s+1)⌉) (the
+// table's 1 + ⌈log2 s⌉ forgets the zero level).
+CompressorEntry natural_dithering_entry() {
+  return make_entry<NaturalDitheringOptions>({
+      .name = "natural_dithering",
+      .doc = "random dithering on the power-of-two grid {0, 2^(1-s), ..., 1/2, 1}",
+      .params = {required_param("s", "number of levels, 1 <= s <= 64"), norm_param(&NaturalDitheringOptions::norm)},
+      .constant = "unbiased, omega = 1/8 + (sqrt(d)/2^(s-1)) min(1, sqrt(d)/2^(s-1))",
+      .flags = "random",
+      .examples = {"natural_dithering[s=4]", "natural_dithering[s=3,norm=linf]"},
+      .parse = [](const Spec& spec, int, const CompressorContext&) {
+        NaturalDitheringOptions o;
+        o.s = resolve_required_int(spec, "s", 1, 64, "natural_dithering[s=8]");
+        o.norm = norm_choices().parse(spec, "norm", o.norm);
+        return o;
+      },
+      .build = [](const NaturalDitheringOptions& o, int d, const ValueCodec& codec,
+                  const CompressorContext&) -> CompressorPtr {
+        return std::make_unique<NaturalDitheringCompressor>(d, o.s, o.norm, codec);
+      },
+      .expected_bits = [](const NaturalDitheringOptions& o, int d, int w, const CompressorContext&) {
+        using namespace closed_form;
+        return exactly(u(w) + u(d) * sign_and_level(o.s));
+      },
+  });
 }
 
 }  // namespace commopt

@@ -33,6 +33,15 @@
 
 namespace commopt {
 
+// natural has no parameters.
+struct NaturalOptions {};
+
+// natural_dithering[s=S,norm=l2|linf].
+struct NaturalDitheringOptions {
+  int s = 0;                       // levels s, 1 <= s <= 64; required
+  QuantNorm norm = QuantNorm::l2;  // the norm N̂ the grid is scaled by
+};
+
 class NaturalCompressor final : public Compressor {
  public:
   explicit NaturalCompressor(int d, ValueCodec codec);

@@ -2,10 +2,13 @@
 #include "compress/permk.hpp"
 
 #include <fmt/format.h>
+#include <memory>
 #include <numeric>
 #include <stdexcept>
 #include <utility>
 
+#include "compress/entries.hpp"
+#include "compress/params.hpp"
 #include "compress/select.hpp"
 #include "compress/sparse_coding.hpp"
 
@@ -93,6 +96,29 @@ CompressorConstants PermKCompressor::constants() const {
   c.omega = d_ >= n_ ? n_ - 1.0 : static_cast<double>(n_) / (n_ / d_) - 1.0;
   c.random = true;
   return c;
+}
+
+// permk: no parameters (n is the number of workers); dasha-family.md §2 "PermK": (d/n)·b_v, no
+// index bits — w⌊d/n⌋ or w⌈d/n⌉ when n ∤ d; one value when d < n.
+CompressorEntry permk_entry() {
+  return make_entry<PermKOptions>({
+      .name = "permk",
+      .doc = "PermK: a shared random permutation split into n parts, worker i keeps its part scaled by n",
+      .params = {},
+      .constant = "unbiased, omega = n - 1 (d >= n) or n/floor(n/d) - 1 (d < n); collectively A = B = 1",
+      .flags = "random; shared stream; correlated across the n workers; no index bits",
+      .examples = {"permk"},
+      .parse = nullptr,
+      .build = [](const PermKOptions&, int d, const ValueCodec& codec, const CompressorContext& ctx) -> CompressorPtr {
+        return std::make_unique<PermKCompressor>(d, ctx, codec);
+      },
+      .expected_bits = [](const PermKOptions&, int d, int w, const CompressorContext& ctx) {
+        using namespace closed_form;
+        const std::int64_t n = ctx.workers;
+        if (d < n) return exactly(u(w));
+        return between(u(w) * u(d / n), u(w) * u((d + n - 1) / n));
+      },
+  });
 }
 
 }  // namespace commopt

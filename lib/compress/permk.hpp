@@ -34,6 +34,9 @@
 
 namespace commopt {
 
+// permk has no parameters: n is the number of workers (CompressorContext::workers).
+struct PermKOptions {};
+
 class PermKCompressor final : public Compressor {
  public:
   PermKCompressor(int d, const CompressorContext& ctx, ValueCodec codec);

@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <memory>
 #include <stdexcept>
 
+#include "compress/entries.hpp"
+#include "compress/params.hpp"
 #include "compress/sparse_coding.hpp"
 
 namespace commopt {
@@ -90,6 +93,54 @@ CompressorConstants PowerSgdCompressor::constants() const {
   CompressorConstants c;  // kind none: no worst-case δ (ef-local-lazy.md §2.7)
   c.random = true;         // through the initial Q
   return c;
+}
+
+// powersgd[rank, shape]; ef-local-lazy.md §1 "PowerSGD rank r, n×m matrix": 32 r(n + m), the
+// coordinates outside the matrix dense: w(r(R + C) + d − RC); w·d without a shape.
+namespace {
+PowerSgdOptions parse_powersgd(const Spec& spec, int d, const CompressorContext&) {
+  PowerSgdOptions o;
+  if (!spec.has("shape")) return o;  // dense: the rank is not used
+  const std::string text = spec.get_string("shape", "");
+  const auto x = text.find('x');
+  long long r = 0, c = 0;
+  try {
+    std::size_t e1 = 0, e2 = 0;
+    r = std::stoll(text.substr(0, x), &e1);
+    c = x == std::string::npos ? 0 : std::stoll(text.substr(x + 1), &e2);
+    if (e1 != x || e2 != text.size() - x - 1) r = 0;
+  } catch (const std::exception&) {
+    r = 0;
+  }
+  if (r < 1 || c < 1 || r * c > d)
+    throw UsageError(fmt::format("{}: shape={} is not RxC with R, C >= 1 and R*C <= d={}; use e.g. shape=784x10",
+                                 compressor_where(spec), text, d));
+  o.rows = static_cast<int>(r);
+  o.cols = static_cast<int>(c);
+  o.rank = resolve_int(spec, "rank", o.rank, 1, std::min(o.rows, o.cols), "powersgd[rank=1,shape=784x10]");
+  return o;
+}
+}  // namespace
+
+CompressorEntry powersgd_entry() {
+  return make_entry<PowerSgdOptions>({
+      .name = "powersgd",
+      .doc = "rank-r PowerSGD of the RxC matrix in the first R*C coordinates, warm-started; rest dense",
+      .params = {param("rank", &PowerSgdOptions::rank, "rank r, 1 <= r <= min(R, C)"),
+                 alternative_param("shape", "(none: dense)", "RxC, R*C <= d (e.g. 784x10 for softmax weights + biases)")},
+      .constant = "none (heuristic)",
+      .flags = "encoder state (warm-start Q); shared stream for the initial Q",
+      .examples = {"powersgd[rank=2,shape=3x4]", "powersgd"},
+      .parse = parse_powersgd,
+      .build = [](const PowerSgdOptions& o, int d, const ValueCodec& codec, const CompressorContext&) -> CompressorPtr {
+        return std::make_unique<PowerSgdCompressor>(d, o.rows, o.cols, o.rank, codec);
+      },
+      .expected_bits = [](const PowerSgdOptions& o, int d, int w, const CompressorContext&) {
+        using namespace closed_form;
+        const std::int64_t rc = std::int64_t{o.rows} * o.cols;
+        return exactly(u(w) * (u(o.rank) * u(o.rows + o.cols) + u(d - rc)));
+      },
+  });
 }
 
 }  // namespace commopt

@@ -24,6 +24,13 @@
 
 namespace commopt {
 
+// powersgd[rank=r,shape=RxC]; without a shape the whole vector is sent dense.
+struct PowerSgdOptions {
+  int rank = 1;  // rank r, 1 <= r <= min(R, C)
+  int rows = 0;  // R and C of shape=RxC, R*C <= d; 0: no shape
+  int cols = 0;
+};
+
 class PowerSgdCompressor final : public Compressor {
  public:
   // rows·cols <= d; rows = cols = 0: no matrix part (dense); 1 <= rank <= min(rows, cols).

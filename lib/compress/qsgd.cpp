@@ -3,8 +3,11 @@
 
 #include <cmath>
 #include <fmt/format.h>
+#include <memory>
 #include <stdexcept>
 
+#include "compress/entries.hpp"
+#include "compress/params.hpp"
 #include "compress/quantize.hpp"
 #include "compress/sparse_coding.hpp"
 
@@ -101,6 +104,44 @@ std::uint64_t qsgd_elias_message_bits(const Vec& y, double unit, int w) {
     prev = i;
   }
   return bits;
+}
+
+// qsgd[s, norm, code]; dasha-family.md §2 "QSGD", naive code: 32 + d(1 + ⌈log2(s+1)⌉) (the norm
+// at width w). The Elias code's size depends on the data: see theory/compressor_bits.hpp for
+// QSGD Thm 3.2's expected-size bound.
+namespace {
+const Choices<bool>& code_choices() {
+  static const Choices<bool> choices{{{"fixed", false}, {"elias", true}}};
+  return choices;
+}
+}  // namespace
+
+CompressorEntry qsgd_entry() {
+  return make_entry<QsgdOptions>({
+      .name = "qsgd",
+      .doc = "QSGD random dithering with s levels; fixed-length codes or Elias-gamma",
+      .params = {required_param("s", "number of quantization levels, 1 <= s <= 2^30"), norm_param(&QsgdOptions::norm),
+                 param("code", &QsgdOptions::elias, code_choices(),
+                       "fixed (sign + ceil(log2(s+1)) bits per coordinate) or elias")},
+      .constant = "unbiased, omega = min(d/s^2, sqrt(d)/s)",
+      .flags = "random",
+      .examples = {"qsgd[s=4]", "qsgd[s=4,code=elias]", "qsgd[s=3,norm=linf]"},
+      .parse = [](const Spec& spec, int, const CompressorContext&) {
+        QsgdOptions o;
+        o.s = resolve_required_int(spec, "s", 1, kMaxQuantLevels, "qsgd[s=16]");
+        o.norm = norm_choices().parse(spec, "norm", o.norm);
+        o.elias = code_choices().parse(spec, "code", o.elias);
+        return o;
+      },
+      .build = [](const QsgdOptions& o, int d, const ValueCodec& codec, const CompressorContext&) -> CompressorPtr {
+        return std::make_unique<QsgdCompressor>(d, o.s, o.norm, o.elias, codec);
+      },
+      .expected_bits = [](const QsgdOptions& o, int d, int w, const CompressorContext&) -> std::optional<BitsRange> {
+        using namespace closed_form;
+        if (o.elias) return std::nullopt;
+        return exactly(u(w) + u(d) * sign_and_level(o.s));
+      },
+  });
 }
 
 }  // namespace commopt

@@ -24,6 +24,13 @@
 
 namespace commopt {
 
+// qsgd[s=S,norm=l2|linf,code=fixed|elias].
+struct QsgdOptions {
+  int s = 0;                       // levels s, 1 <= s <= 2^30; required
+  QuantNorm norm = QuantNorm::l2;  // the norm N of the quantizer: l2 (QSGD) or linf
+  bool elias = false;              // code=elias: QSGD §3.1's Elias coding; code=fixed: fixed-length codes
+};
+
 class QsgdCompressor final : public Compressor {
  public:
   QsgdCompressor(int d, int s, QuantNorm norm, bool elias, ValueCodec codec);

@@ -4,8 +4,11 @@
 
 #include <cmath>
 #include <fmt/format.h>
+#include <memory>
 #include <stdexcept>
 
+#include "compress/entries.hpp"
+#include "compress/params.hpp"
 #include "compress/quantize.hpp"
 #include "compress/select.hpp"
 #include "compress/sign.hpp"
@@ -85,6 +88,102 @@ CompressorConstants QSparseCompressor::constants() const {
   c.alpha = s_ > 0 ? static_cast<double>(k_) / (d_ * (1.0 + beta())) : 1.0 / d_;
   c.random = select_ == Select::rand || s_ > 0;
   return c;
+}
+
+// The four Qsparse entries; ef-local-lazy.md §1 "QTop_k": k(1 + ⌈log2(s+1)⌉ + ⌈log2 d⌉) + 32
+// and "SignTopK": k(1 + ⌈log2 d⌉) + 32, with the index part min(K⌈log2 d⌉, d) (list or bitmap) and
+// the one value at width w.
+namespace {
+using Select = QSparseCompressor::Select;
+
+QSparseOptions parse_q(const Spec& spec, int d, const CompressorContext&) {
+  QSparseOptions o;
+  o.k = resolve_sparse_k(spec, d);
+  o.s = resolve_required_int(spec, "s", 1, kMaxQuantLevels, spec.name() + "[k=10,s=16]");
+  return o;
+}
+SignSparseOptions parse_sign(const Spec& spec, int d, const CompressorContext&) {
+  SignSparseOptions o;
+  o.k = resolve_sparse_k(spec, d);
+  o.zero_negative = zero_choices().parse(spec, "zero", o.zero_negative);
+  return o;
+}
+template <Select S>
+CompressorPtr build_q(const QSparseOptions& o, int d, const ValueCodec& codec, const CompressorContext&) {
+  return std::make_unique<QSparseCompressor>(d, o.k, S, o.s, false, codec);
+}
+template <Select S>
+CompressorPtr build_sign(const SignSparseOptions& o, int d, const ValueCodec& codec, const CompressorContext&) {
+  return std::make_unique<QSparseCompressor>(d, o.k, S, 0, o.zero_negative, codec);
+}
+std::optional<BitsRange> q_bits(const QSparseOptions& o, int d, int w, const CompressorContext&) {
+  using namespace closed_form;
+  return exactly(sparse_index(o.k, d) + u(w) + u(o.k) * sign_and_level(o.s));
+}
+std::optional<BitsRange> sign_bits(const SignSparseOptions& o, int d, int w, const CompressorContext&) {
+  using namespace closed_form;
+  return exactly(sparse_index(o.k, d) + u(w) + u(o.k));
+}
+std::vector<ParamDoc> q_params() {
+  return concat(sparse_params(), {required_param("s", "number of quantization levels, 1 <= s <= 2^30")});
+}
+std::vector<ParamDoc> sign_params() { return concat(sparse_params(), {zero_param(&SignSparseOptions::zero_negative)}); }
+}  // namespace
+
+CompressorEntry qtopk_entry() {
+  return make_entry<QSparseOptions>({
+      .name = "qtopk",
+      .doc = "QSGD on the TopK values, scaled 1/(1+beta) (Qsparse Lemma 1)",
+      .params = q_params(),
+      .constant = "contractive, alpha = K/(d(1+beta)), beta = min(K/s^2, sqrt(K)/s)",
+      .flags = "random",
+      .examples = {"qtopk[k=3,s=4]"},
+      .parse = parse_q,
+      .build = build_q<Select::top>,
+      .expected_bits = q_bits,
+  });
+}
+
+CompressorEntry qrandk_entry() {
+  return make_entry<QSparseOptions>({
+      .name = "qrandk",
+      .doc = "QSGD on K random (unscaled) values, scaled 1/(1+beta) (Qsparse Lemma 1)",
+      .params = q_params(),
+      .constant = "contractive, alpha = K/(d(1+beta)) in expectation, beta = min(K/s^2, sqrt(K)/s)",
+      .flags = "random",
+      .examples = {"qrandk[ratio=0.5,s=2]"},
+      .parse = parse_q,
+      .build = build_q<Select::rand>,
+      .expected_bits = q_bits,
+  });
+}
+
+CompressorEntry signtopk_entry() {
+  return make_entry<SignSparseOptions>({
+      .name = "signtopk",
+      .doc = "(||y||_1/K) sign(y), y = TopK(x) (Qsparse Lemma 2)",
+      .params = sign_params(),
+      .constant = "contractive, alpha = 1/d (gamma(x) = ||y||_1^2/(K ||x||^2))",
+      .flags = "deterministic",
+      .examples = {"signtopk[k=3]"},
+      .parse = parse_sign,
+      .build = build_sign<Select::top>,
+      .expected_bits = sign_bits,
+  });
+}
+
+CompressorEntry signrandk_entry() {
+  return make_entry<SignSparseOptions>({
+      .name = "signrandk",
+      .doc = "(||y||_1/K) sign(y), y = RandK(x) unscaled (Qsparse Lemma 2)",
+      .params = sign_params(),
+      .constant = "contractive, alpha = 1/d in expectation",
+      .flags = "random",
+      .examples = {"signrandk[k=3,zero=minus]"},
+      .parse = parse_sign,
+      .build = build_sign<Select::rand>,
+      .expected_bits = sign_bits,
+  });
 }
 
 }  // namespace commopt

@@ -29,6 +29,18 @@
 
 namespace commopt {
 
+// qtopk[k=K | ratio=r, s=S] and qrandk[...]: the QSGD compositions (Lemma 1).
+struct QSparseOptions {
+  int k = 0;  // kept coordinates K, 1 <= K <= d; required: k=K, or ratio=r for K = max(1, round(r d))
+  int s = 0;  // levels s of the quantizer, 1 <= s <= 2^30; required
+};
+
+// signtopk[k=K | ratio=r, zero=plus|minus] and signrandk[...]: the sign compositions (Lemma 2).
+struct SignSparseOptions {
+  int k = 0;                   // as QSparseOptions
+  bool zero_negative = false;  // zero=minus: sign(0) = −1; zero=plus (default): +1
+};
+
 class QSparseCompressor final : public Compressor {
  public:
   enum class Select { top, rand };

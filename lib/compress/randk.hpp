@@ -32,28 +32,39 @@
 
 namespace commopt {
 
+// randk[k=K | ratio=r, shared_seed=true|false].
+struct RandKOptions {
+  int k = 0;                 // kept coordinates K, 1 <= K <= d; required: k=K, or ratio=r for K = max(1, round(r d))
+  bool shared_seed = false;  // true: subset from the shared stream, no index bits
+};
+
+// randk_biased[k=K | ratio=r].
+struct RandKBiasedOptions {
+  int k = 0;  // as RandKOptions
+};
+
 class RandKCompressor final : public Compressor {
  public:
-  struct Options {
-    bool scaled = true;        // false: randk_biased
-    bool shared_seed = false;  // true: no index bits, subset from the shared stream
-    int worker = 0;            // stamped on Message::sender (shared seed only)
-  };
-  RandKCompressor(int d, int k, ValueCodec codec) : RandKCompressor(d, k, codec, Options{}) {}
-  RandKCompressor(int d, int k, ValueCodec codec, Options opts);
+  // randk; `worker` is stamped on Message::sender (shared seed only).
+  RandKCompressor(int d, const RandKOptions& opts, ValueCodec codec, int worker = 0);
+  // randk_biased.
+  RandKCompressor(int d, const RandKBiasedOptions& opts, ValueCodec codec);
   // "randk[k=K]", "randk[k=K,shared_seed=true]" or "randk_biased[k=K]" with the resolved K.
   std::string name() const override;
   void compress(const Vec& x, Rng& rng, Message& out) const override;
   void add_decoded(const Message& m, double scale, Vec& acc) const override;
   // randk: unbiased, ω = d/K − 1; randk_biased: contractive, α = K/d (in expectation); random.
   CompressorConstants constants() const override;
-  bool needs_shared_randomness() const override { return opts_.shared_seed; }
+  bool needs_shared_randomness() const override { return shared_seed_; }
   int k() const { return k_; }
 
  private:
-  double value_scale() const { return opts_.scaled ? static_cast<double>(d_) / k_ : 1.0; }
+  RandKCompressor(int d, int k, bool scaled, bool shared_seed, int worker, ValueCodec codec);
+  double value_scale() const { return scaled_ ? static_cast<double>(d_) / k_ : 1.0; }
   int k_;
-  Options opts_;
+  bool scaled_;       // false: randk_biased
+  bool shared_seed_;  // true: no index bits, subset from the shared stream
+  int worker_;        // stamped on Message::sender (shared seed only)
   mutable std::vector<std::uint8_t> chosen_;  // size d, all zero between calls
   mutable std::vector<int> idx_;              // size K
 };

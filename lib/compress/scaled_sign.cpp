@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <memory>
 
+#include "compress/entries.hpp"
+#include "compress/params.hpp"
 #include "compress/sparse_coding.hpp"
 
 namespace commopt {
@@ -53,6 +56,25 @@ CompressorConstants ScaledSignCompressor::constants() const {
   c.alpha = 1.0 / d_;
   c.random = false;
   return c;
+}
+
+// scaled_sign: no parameters; ef-local-lazy.md §1 "scaled sign": d sign bits + one scale, d + w.
+CompressorEntry scaled_sign_entry() {
+  return make_entry<ScaledSignOptions>({
+      .name = "scaled_sign",
+      .doc = "(||x||_1/d) sign(x), sign(0) = +1: one scale + d sign bits",
+      .params = {},
+      .constant = "contractive, alpha = 1/d (delta(x) = ||x||_1^2/(d ||x||^2))",
+      .flags = "deterministic",
+      .examples = {"scaled_sign"},
+      .parse = nullptr,
+      .build = [](const ScaledSignOptions&, int d, const ValueCodec& codec, const CompressorContext&) -> CompressorPtr {
+        return std::make_unique<ScaledSignCompressor>(d, codec);
+      },
+      .expected_bits = [](const ScaledSignOptions&, int d, int w, const CompressorContext&) {
+        return closed_form::exactly(closed_form::u(d) + closed_form::u(w));
+      },
+  });
 }
 
 }  // namespace commopt

@@ -20,6 +20,9 @@
 
 namespace commopt {
 
+// scaled_sign has no parameters.
+struct ScaledSignOptions {};
+
 class ScaledSignCompressor final : public Compressor {
  public:
   ScaledSignCompressor(int d, ValueCodec codec) : Compressor(d, codec) {}

@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <memory>
 #include <numeric>
 #include <stdexcept>
 
+#include "compress/entries.hpp"
+#include "compress/params.hpp"
 #include "compress/sparse_coding.hpp"
 
 namespace commopt {
@@ -127,6 +130,80 @@ CompressorConstants BlockSignCompressor::constants() const {
   c.alpha = 1.0 / *std::max_element(sizes_.begin(), sizes_.end());
   c.random = false;
   return c;
+}
+
+// sign[zero]: ef-local-lazy.md §1 "majority vote (signSGD)": d bits.
+CompressorEntry sign_entry() {
+  return make_entry<SignOptions>({
+      .name = "sign",
+      .doc = "sign(x), one bit per coordinate, decoded as +-1 (signSGD)",
+      .params = {zero_param(&SignOptions::zero_negative)},
+      .constant = "none (not unbiased, not a contraction)",
+      .flags = "deterministic",
+      .examples = {"sign", "sign[zero=minus]"},
+      .parse = [](const Spec& spec, int, const CompressorContext&) {
+        SignOptions o;
+        o.zero_negative = zero_choices().parse(spec, "zero", o.zero_negative);
+        return o;
+      },
+      .build = [](const SignOptions& o, int d, const ValueCodec& codec, const CompressorContext&) -> CompressorPtr {
+        return std::make_unique<SignCompressor>(d, o.zero_negative, codec);
+      },
+      .expected_bits = [](const SignOptions&, int d, int, const CompressorContext&) {
+        return closed_form::exactly(closed_form::u(d));
+      },
+  });
+}
+
+// block_sign[blocks | block_size, zero]; ef-local-lazy.md §1 "blockwise scaled sign, B blocks":
+// d + 32B (one scale per block at width w).
+namespace {
+BlockSignOptions parse_block_sign(const Spec& spec, int d, const CompressorContext& ctx) {
+  BlockSignOptions o;
+  const bool has_b = spec.has("blocks"), has_s = spec.has("block_size");
+  if (has_b && has_s)
+    throw UsageError(fmt::format("{} gives both blocks and block_size; give one, e.g. block_sign[blocks=4]",
+                                 compressor_where(spec)));
+  if (has_b) o.blocks = resolve_int(spec, "blocks", 1, 1, d, "block_sign[blocks=4]");
+  if (has_s) o.block_size = resolve_int(spec, "block_size", 1, 1, d, "block_sign[block_size=1000]");
+  if (!has_b && !has_s) {
+    if (ctx.blocks.empty())
+      throw UsageError(fmt::format("{} needs blocks or block_size (the problem declares no parameter blocks), "
+                                   "e.g. block_sign[blocks=4]", compressor_where(spec)));
+    if (std::accumulate(ctx.blocks.begin(), ctx.blocks.end(), 0LL) != d)
+      throw std::logic_error(fmt::format("block_sign: the context's blocks do not sum to d={}", d));
+  }
+  o.zero_negative = zero_choices().parse(spec, "zero", o.zero_negative);
+  return o;
+}
+}  // namespace
+
+CompressorEntry block_sign_entry() {
+  return make_entry<BlockSignOptions>({
+      .name = "block_sign",
+      .doc = "blockwise scaled sign (dist-EF-BlockSGD): one scale per block + d sign bits",
+      .params = {alternative_param("blocks", "(or block_size)",
+                                   "B equal blocks, 1 <= B <= d (default: the problem's parameter blocks)"),
+                 alternative_param("block_size", "(or blocks)", "blocks of this size, the last one shorter"),
+                 zero_param(&BlockSignOptions::zero_negative)},
+      .constant = "contractive, alpha = 1/max_b d_b",
+      .flags = "deterministic",
+      .examples = {"block_sign[blocks=3]", "block_sign[block_size=4]"},
+      .parse = parse_block_sign,
+      .build = [](const BlockSignOptions& o, int d, const ValueCodec& codec, const CompressorContext& ctx) -> CompressorPtr {
+        std::vector<int> sizes = o.blocks > 0 ? equal_blocks(d, o.blocks)
+                                 : o.block_size > 0 ? sized_blocks(d, o.block_size)
+                                                    : ctx.blocks;
+        return std::make_unique<BlockSignCompressor>(std::move(sizes), o.zero_negative, codec);
+      },
+      .expected_bits = [](const BlockSignOptions& o, int d, int w, const CompressorContext& ctx) {
+        using namespace closed_form;
+        const std::int64_t b = o.blocks > 0 ? o.blocks
+                               : o.block_size > 0 ? (d + o.block_size - 1) / o.block_size
+                                                  : static_cast<std::int64_t>(ctx.blocks.size());
+        return exactly(u(d) + u(b) * u(w));
+      },
+  });
 }
 
 }  // namespace commopt

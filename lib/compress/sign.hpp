@@ -24,6 +24,19 @@
 
 namespace commopt {
 
+// sign[zero=plus|minus].
+struct SignOptions {
+  bool zero_negative = false;  // zero=minus: sign(0) = −1; zero=plus (default): +1
+};
+
+// block_sign[blocks=B | block_size=S, zero=plus|minus]; with neither, the problem's parameter
+// blocks (CompressorContext::blocks).
+struct BlockSignOptions {
+  int blocks = 0;              // B equal blocks, 1 <= B <= d; 0: not given
+  int block_size = 0;          // blocks of S, the last one shorter, 1 <= S <= d; 0: not given
+  bool zero_negative = false;  // as SignOptions
+};
+
 class SignCompressor final : public Compressor {
  public:
   SignCompressor(int d, bool zero_negative, ValueCodec codec)

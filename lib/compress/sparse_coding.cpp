@@ -1,4 +1,4 @@
-// Shared wire format and parameter parsing of RandK and TopK (see sparse_coding.hpp for the format;
+// Shared wire format of RandK and TopK (see sparse_coding.hpp for the format;
 // dasha-family.md §2, ef-local-lazy.md §1 and §2.1).
 #include "compress/sparse_coding.hpp"
 
@@ -9,43 +9,8 @@
 #include <stdexcept>
 
 #include "compress/bitstream.hpp"
-#include "core/error.hpp"
 
 namespace commopt {
-
-const std::vector<ParamDoc>& sparse_params() {
-  static const std::vector<ParamDoc> params = {
-      // Exactly one of the two is required, so neither has a default; the listing says so.
-      {"k", "(or ratio)", "number of kept coordinates, 1 <= k <= d"},
-      {"ratio", "(or k)", "kept fraction in (0,1]: K = max(1, round(ratio*d))"},
-  };
-  return params;
-}
-
-int resolve_sparse_k(const Spec& spec, int d) {
-  const std::string where = fmt::format("{}: compressor '{}'", spec.what(), spec.str());
-  const bool has_k = spec.has("k");
-  const bool has_ratio = spec.has("ratio");
-  if (has_k && has_ratio)
-    throw UsageError(fmt::format("{} gives both k and ratio; give exactly one, e.g. {}[k=10] or "
-                                 "{}[ratio=0.01]", where, spec.name(), spec.name()));
-  if (!has_k && !has_ratio)
-    throw UsageError(fmt::format("{} needs k or ratio, e.g. {}[k=10] or {}[ratio=0.01]", where,
-                                 spec.name(), spec.name()));
-  if (has_k) {
-    const long long k = spec.get_int("k", 0);
-    if (k < 1 || k > d)
-      throw UsageError(fmt::format("{}: k={} is outside [1, d={}]; use 1 <= k <= {} or ratio in (0,1]",
-                                   where, spec.values().at("k"), d, d));
-    return static_cast<int>(k);
-  }
-  const double ratio = spec.get_double("ratio", 0.0);
-  if (!(ratio > 0.0 && ratio <= 1.0))
-    throw UsageError(fmt::format("{}: ratio={} is outside (0,1]; use e.g. ratio=0.01", where,
-                                 spec.values().at("ratio")));
-  const auto k = static_cast<long long>(std::llround(ratio * static_cast<double>(d)));
-  return static_cast<int>(std::clamp<long long>(k, 1, d));
-}
 
 IndexCoding sparse_index_coding(std::int64_t k, std::int64_t d) {
   const std::int64_t list_bits = k * index_bits(d);

@@ -1,4 +1,5 @@
-// Shared wire format and parameter parsing of the sparse compressors RandK and TopK
+// Shared wire format of the sparse compressors RandK and TopK (their k/ratio parameters are parsed
+// in params.hpp)
 // (dasha-family.md §2 "bits for one message"; ef-local-lazy.md §1 bit table and §2.1).
 //
 // WIRE FORMAT of a sparse message with K kept coordinates in dimension d, value width w (32/64):
@@ -9,7 +10,7 @@
 //     bitmap (IndexCoding::bitmap): d bits, bit j (in stream order) = 1 iff coordinate j is kept;
 //                                   used when d < K*ceil(log2 d).
 //   value section: K values at width w (ValueCodec), in ascending index order.
-// Total bits = K*w + min(K*ceil(log2 d), d), see theory/compressor_bits.hpp.
+// Total bits = K*w + min(K*ceil(log2 d), d), the closed form of the entries of randk and topk.
 #pragma once
 #include <cstdint>
 #include <span>
@@ -17,17 +18,9 @@
 #include <vector>
 
 #include "compress/message.hpp"
-#include "core/spec.hpp"
 #include "core/types.hpp"
 
 namespace commopt {
-
-// The parameters shared by randk and topk: exactly one of `k` (an integer in [1, d]) or `ratio`
-// (a number in (0, 1], K = max(1, round(ratio * d))).
-const std::vector<ParamDoc>& sparse_params();
-
-// Resolves K from a spec holding k= or ratio=; throws UsageError naming the spec and the fix.
-int resolve_sparse_k(const Spec& spec, int d);
 
 // list unless the d-bit bitmap is strictly cheaper than K*ceil(log2 d) index bits.
 IndexCoding sparse_index_coding(std::int64_t k, std::int64_t d);

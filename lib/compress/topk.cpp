@@ -2,8 +2,11 @@
 #include "compress/topk.hpp"
 
 #include <fmt/format.h>
+#include <memory>
 #include <stdexcept>
 
+#include "compress/entries.hpp"
+#include "compress/params.hpp"
 #include "compress/select.hpp"
 #include "compress/sparse_coding.hpp"
 
@@ -35,6 +38,27 @@ CompressorConstants TopKCompressor::constants() const {
   c.alpha = static_cast<double>(k_) / d_;
   c.random = false;
   return c;
+}
+
+// topk[k | ratio]; dasha-family.md §2 "TopK" with ef-local-lazy.md §1's bitmap alternative:
+// K·w values + min(K⌈log2 d⌉, d) index bits.
+CompressorEntry topk_entry() {
+  return make_entry<TopKOptions>({
+      .name = "topk",
+      .doc = "K largest |x_i|, lower index wins ties, indices sent",
+      .params = sparse_params(),
+      .constant = "contractive, alpha = K/d",
+      .flags = "deterministic",
+      .examples = {"topk[k=3]", "topk[ratio=0.25]"},
+      .parse = [](const Spec& spec, int d, const CompressorContext&) { return TopKOptions{resolve_sparse_k(spec, d)}; },
+      .build = [](const TopKOptions& o, int d, const ValueCodec& codec, const CompressorContext&) -> CompressorPtr {
+        return std::make_unique<TopKCompressor>(d, o.k, codec);
+      },
+      .expected_bits = [](const TopKOptions& o, int d, int w, const CompressorContext&) {
+        using namespace closed_form;
+        return exactly(u(o.k) * u(w) + sparse_index(o.k, d));
+      },
+  });
 }
 
 }  // namespace commopt

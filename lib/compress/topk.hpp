@@ -19,6 +19,11 @@
 
 namespace commopt {
 
+// topk[k=K] or topk[ratio=r].
+struct TopKOptions {
+  int k = 0;  // kept coordinates K, 1 <= K <= d; required: k=K, or ratio=r for K = max(1, round(r d))
+};
+
 class TopKCompressor final : public Compressor {
  public:
   TopKCompressor(int d, int k, ValueCodec codec);
