@@ -2,6 +2,8 @@
 // per check; exit 0 when every binding check holds, 1 when one fails (named), 2 on bad input.
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <stdexcept>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -11,7 +13,6 @@
 #include "methods/method.hpp"
 #include "problems/registry.hpp"
 #include "theory/checks.hpp"
-#include "theory/one_step.hpp"
 
 namespace po = boost::program_options;
 
@@ -29,6 +30,47 @@ double stepsize_factor(const Spec& m) {
   if (s == "theory") return 1.0;
   if (s.rfind("theory*", 0) == 0) return Spec::parse("x[c=" + s.substr(7) + "]", "--method").get_double("c", 1);
   return 0;  // an absolute step: no one-step factor
+}
+
+// One method's share of the suite: its entry and the runs to check (method spec, compressor spec
+// or "" for the entry's default).
+struct PlannedMethod {
+  const MethodEntry* entry;
+  std::vector<CheckRun> runs;
+  bool suite;  // the suite's own runs (false: the user's --method)
+};
+
+PlannedMethod suite_plan(const MethodEntry& e, const std::string& k) {
+  PlannedMethod pm{&e, {}, true};
+  for (const CheckRun& r : e.check.runs) {
+    std::string comp = r.compressor;
+    for (auto at = comp.find("{k}"); at != std::string::npos; at = comp.find("{k}")) comp.replace(at, 3, k);
+    pm.runs.push_back({r.method.empty() ? e.name : r.method, comp});
+  }
+  return pm;
+}
+
+// Checks 2-5 of one planned method on one problem: the run checks of each run (unless the plan turns
+// them off), the per-run extra checks, then the per-method ones (suite only: they ignore the run).
+std::vector<CheckRow> planned_rows(const Objective& p, const PlannedMethod& pm, const RunCheckOptions& opts) {
+  const CheckPlan& plan = pm.entry->check;
+  std::vector<CheckRow> rows;
+  for (const CheckRun& run : pm.runs) {
+    const auto comp = run.compressor.empty() ? std::nullopt : std::optional<std::string>(run.compressor);
+    if (plan.run_checks)
+      for (auto& r : run_rows(p, run.method, comp, opts)) rows.push_back(r);
+    for (const auto& x : plan.extra)
+      if (x == "virtual-sequence")
+        rows.push_back(virtual_sequence_row(p, run.method, comp.value_or(pm.entry->default_compressor), opts.rounds));
+  }
+  for (const auto& x : plan.extra) {
+    if (x == "gd-consistency") {
+      if (pm.suite) rows.push_back(local_sgd_consistency_row(p, 50));
+    } else if (x != "virtual-sequence") {
+      throw std::logic_error("check plan of " + pm.entry->name + ": unknown extra check '" + x + "'");
+    }
+  }
+  return rows;
 }
 
 void print_rows(const std::vector<CheckRow>& rows) {
@@ -88,66 +130,30 @@ int cmd_check(const std::vector<std::string>& args) {
     problems.push_back({"quadratic[d=20,mu=0.1,L=1,workers-heterogeneity=0.5,seed=1]", 4});
     problems.push_back({full ? "logreg_nc[data=mushrooms,lambda=0.1]" : "logreg_nc[data=a1a,lambda=0.1]", full ? 5 : 4});
   }
-  // (method, compressor) pairs: every implemented method, with a deterministic and a random compressor.
-  std::vector<std::pair<std::string, std::optional<std::string>>> runs;
+  // What to check: every registered method with its entry's CheckPlan ("{k}" = the suite's K), or
+  // the user's --method with its entry's plan.
+  std::vector<PlannedMethod> planned;
   if (vm.count("method")) {
-    runs.push_back({method, vm.count("compressor") ? std::optional<std::string>(compressor) : std::nullopt});
+    const MethodEntry& e = find_method(Spec::parse(method, "--method").name());  // names first: exit 2 early
+    planned.push_back({&e, {{method, vm.count("compressor") ? compressor : ""}}, false});
   } else {
-    const std::string k = full ? "10" : "4";
-    runs = {{"gd", std::nullopt},          {"ef21", "topk[k=" + k + "]"}, {"dasha", "randk[k=" + k + "]"},
-            {"lag", std::nullopt},         {"local_sgd[H=5,batch=8]", std::nullopt},
-            {"dist_ef_sgd", "scaled_sign"}};
-    // DASHA family (dasha-family.md 3.2-3.5): certified ones get one-step + run rows, the others a
-    // `not certified` row.
-    const std::string rk = "randk[k=" + k + "]";
-    for (const char* m : {"dasha_page", "dasha_mvr", "dasha_sync_mvr", "dasha_pp[participation=snice[s=1]]",
-                          "dasha_pp_page[participation=snice[s=2]]", "dasha_pp_mvr[participation=snice[s=2]]"})
-      runs.push_back({m, rk});
-    // MARINA family, PAGE, DIANA, EF21-PP/BC (dasha-family.md 3.6-3.9).
-    const std::string tk = "topk[k=" + k + "]";
-    for (const auto& [m, c] : std::vector<std::pair<std::string, std::string>>{
-             {"marina", rk}, {"marina", "permk"}, {"vr_marina[batch=4]", rk}, {"pp_marina[s=2]", rk},
-             {"diana", rk}, {"frecon[s=2]", rk}, {"ef21_pp[s=2]", tk}, {"ef21_bc", tk}})
-      runs.push_back({m, c});
-    runs.push_back({"page[batch=4]", std::nullopt});
+    for (const auto& e : method_registry()) planned.push_back(suite_plan(e, full ? "10" : "4"));
   }
-  for (const auto& [m, c] : runs) find_method(Spec::parse(m, "--method").name());  // names first: exit 2 early
 
   ProblemOptions popts;
   popts.data_dir = data_dir;
   std::vector<CheckRow> rows;
-  // Check 1: exact one-step tests for the methods that have a model (once per method name).
-  std::vector<std::string> one_step_done;
-  for (const auto& [m, c] : runs) {
-    const Spec ms = Spec::parse(m, "--method");
-    if (std::find(one_step_done.begin(), one_step_done.end(), ms.name()) != one_step_done.end()) continue;
-    one_step_done.push_back(ms.name());
-    const auto& models = one_step_methods();
-    if (std::find(models.begin(), models.end(), ms.name()) == models.end()) continue;
-    const double factor = stepsize_factor(ms);
+  // Check 1: the exact one-step test of every method whose plan has one, at the step of its first run.
+  for (const auto& pm : planned) {
+    if (!pm.entry->check.one_step) continue;
+    const double factor = stepsize_factor(Spec::parse(pm.runs.front().method, "--method"));
     if (factor <= 0) continue;
-    // Power factors: DASHA 4x (the spec's, dasha-family.md §7); GD past 2/L; EF21's theory step is
-    // conservative on these instances (first violations measured at 6x, none at 4x), so 8x.
-    // DASHA-MVR / DASHA-PP-MVR: the σ² allowance makes 4x violations rare (1-3 in 600 states), so 6x.
-    const bool mvr = ms.name() == "dasha_mvr" || ms.name() == "dasha_pp_mvr";
-    // MARINA and PP-MARINA (s-nice): 2x (the spec's for MARINA: its [CERT] is tight; PP-MARINA measured
-    // too); EF21-PP is as conservative as EF21 (none at 4x measured), so 8x.
-    const bool twice = ms.name() == "marina" || ms.name() == "pp_marina";
-    const double power = ms.name() == "gd" ? 2.5 : ms.name() == "ef21" || ms.name() == "ef21_pp" ? 8.0 : mvr ? 6.0
-                         : twice ? 2.0 : 4.0;
-    for (auto& r : one_step_rows(ms.name(), factor, power)) rows.push_back(r);
+    for (auto& r : one_step_rows(*pm.entry->check.one_step, factor)) rows.push_back(r);
   }
   for (const auto& sp : problems) {
     auto p = make_problem(Spec::parse(sp.spec, "--problem"), sp.workers, popts);
-    for (const auto& [m, c] : runs) {
-      const Spec ms = Spec::parse(m, "--method");
-      if (ms.name() == "dist_ef_sgd") {
-        rows.push_back(virtual_sequence_row(*p, m, c.value_or("scaled_sign"), opts.rounds));
-        continue;
-      }
-      for (auto& r : run_rows(*p, m, c, opts)) rows.push_back(r);
-      if (ms.name() == "local_sgd" && !vm.count("method")) rows.push_back(local_sgd_consistency_row(*p, 50));
-    }
+    for (const auto& pm : planned)
+      for (auto& r : planned_rows(*p, pm, opts)) rows.push_back(r);
   }
   print_rows(rows);
   if (verbose)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -40,13 +41,23 @@ MeanSe mean_se(const std::vector<double>& v) {
   return m;
 }
 
+// info[kInfoStochastic], which every builder writes (make_method checks).
+bool stochastic_oracle(const nlohmann::json& info, const std::string& method) {
+  if (!info.contains(kInfoStochastic) || !info[kInfoStochastic].is_boolean())
+    throw std::logic_error("method " + method + ": the run's info has no boolean '" + kInfoStochastic + "'");
+  return info[kInfoStochastic].get<bool>();
+}
+
 }  // namespace
 
-std::vector<CheckRow> one_step_rows(const std::string& method, double gamma_factor, double power_factor) {
+std::vector<CheckRow> one_step_rows(const OneStepPlan& plan, double gamma_factor) {
   std::vector<CheckRow> rows;
+  const std::string method = Spec::parse(plan.method, "one-step plan").name();
   const TheoremCard* card = find_card(method);
   const Provenance prov = card ? card->provenance : Provenance::derived;
-  const int k = method == "gd" ? 0 : 2;
+  const int k = plan.compressor.empty() ? 0
+                                        : static_cast<int>(Spec::parse(plan.compressor, "one-step plan").get_int("k", 0));
+  const double power_factor = plan.power_factor;
   CheckRow r{"one-step", method, "tiny quadratics d=6 n=4 (3 instances)", 0, 1e-12, "", provenance_name(prov), ""};
   CheckRow power = r;
   power.id = "one-step-power";
@@ -83,8 +94,6 @@ std::vector<CheckRow> run_rows(const Objective& problem, const std::string& meth
   const TheoremCard* card = find_card(entry.name);
   const std::string comp = compressor.value_or(entry.default_compressor);
   const CompressorConstants cc = make_compressor(Spec::parse(comp, "--compressor"), problem.dim(), 64)->constants();
-  const bool sampled = mspec.get_int("batch", entry.name == "local_sgd" ? 64 : 0) > 0;
-  const bool deterministic = !cc.random && !sampled;
   const std::string label = entry.uses_compressor ? fmt::format("{} + {}", method, comp) : method;
   const CheckRow base{"", label, problem.name(), 0, 0, "", card ? provenance_name(card->provenance) : "none", ""};
   if (!card) {
@@ -101,11 +110,10 @@ std::vector<CheckRow> run_rows(const Objective& problem, const std::string& meth
     r.note = card->notes;
     return {r};
   }
-  const int seeds = deterministic ? 1 : std::max(2, opts.seeds);
   std::vector<std::vector<TraceRow>> runs;
   double gamma = 0;
   nlohmann::json method_info;
-  for (int s = 0; s < seeds; ++s) {
+  auto run_seed = [&](int s) {
     JobSpec job;
     job.method = method;
     if (entry.uses_compressor) job.compressor = comp;
@@ -117,7 +125,12 @@ std::vector<CheckRow> run_rows(const Objective& problem, const std::string& meth
     gamma = r.meta["method_info"]["stepsize"].get<double>();
     method_info = r.meta["method_info"];
     runs.push_back(std::move(r.rows));
-  }
+  };
+  // One run when nothing is random (the builder records whether the oracle samples), else a mean over seeds.
+  run_seed(0);
+  const bool deterministic = !cc.random && !stochastic_oracle(method_info, entry.name);
+  const int seeds = deterministic ? 1 : std::max(2, opts.seeds);
+  for (int s = 1; s < seeds; ++s) run_seed(s);
   std::size_t T = runs.front().size();
   for (const auto& r : runs) T = std::min(T, r.size());
   const bool has_potential = runs.front().front().lyapunov.has_value();

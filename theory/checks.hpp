@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/objective.hpp"
+#include "methods/theorem.hpp"
 
 namespace commopt {
 
@@ -28,10 +29,13 @@ struct CheckRow {
 };
 nlohmann::json to_json(const CheckRow& r);
 
-// Check 1: exact one-step potential test on tiny quadratics, and its power check at `power_factor`
-// times the step (the power row passes when a violation IS found). `gamma_factor` scales the step
-// of the first row (1 for the theory step; a user's `stepsize=theory*C` passes C).
-std::vector<CheckRow> one_step_rows(const std::string& method, double gamma_factor, double power_factor);
+// Check 1: exact one-step potential test of the entry's OneStepPlan on tiny quadratics, and its
+// power check at plan.power_factor times the step (the power row passes when a violation IS found).
+// `gamma_factor` scales the step of the first row (1 for the theory step; a user's
+// `stepsize=theory*C` passes C). For now the test runs the theory/one_step*.cpp model of the plan's
+// method (d = 6, n = 4, three instances; plan.dim/workers/rows are for the certificate that
+// replaces it) with K from the plan's compressor (none: 0).
+std::vector<CheckRow> one_step_rows(const OneStepPlan& plan, double gamma_factor);
 
 struct RunCheckOptions {
   long long rounds = 300;

@@ -8,6 +8,12 @@
 
 namespace commopt {
 
+// The `stepsize` parameter every method takes (resolve_stepsize reads it).
+inline const ParamDoc kStepsizeParam{"stepsize", "theory", "theory (the method's rule), theory*C, or a number"};
+// ... for methods that also carry the paper's recalled rule (stepsize=paper).
+inline const ParamDoc kStepsizePaperParam{
+    "stepsize", "theory", "theory ([CERT] rule), paper (the paper's recalled rule, unverified), theory*C, or a number"};
+
 // Resolves the `stepsize` parameter of `spec` against the method's theory value. Records the
 // rule ("theory: 1/L [Nesterov]", "theory*0.5", "user") and the value in info. `stepsize=paper`
 // selects `paper_value` (the paper's recalled rule, recorded as unverified); methods without one

@@ -11,7 +11,8 @@
 #include <cmath>
 
 #include "core/error.hpp"
-#include "methods/builders.hpp"
+#include "methods/card_helpers.hpp"
+#include "methods/entries.hpp"
 #include "methods/step_server.hpp"
 
 namespace commopt {
@@ -53,8 +54,6 @@ class DashaWorker final : public ReplicaWorker {
   Vec g_, h_, h_new_, v_;
 };
 
-}  // namespace
-
 MethodInstance build_dasha(const MethodSetup& s) {
   const Objective& p = *s.problem;
   const int d = p.dim(), n = p.workers();
@@ -77,6 +76,7 @@ MethodInstance build_dasha(const MethodSetup& s) {
   if (init != "full" && init != "none")
     throw UsageError("--method: dasha init=" + init + " is not known; use init=full or init=none");
   inst.info["init"] = init;
+  inst.info[kInfoStochastic] = false;
   inst.info["potential"] =
       "f - f_low + gamma(2 omega+1)/2 ||g - grad f||^2 + (gamma omega/n) mean_i ||g_i - grad f_i||^2 [CERT]";
   const double gamma = inst.stepsize;
@@ -91,6 +91,34 @@ MethodInstance build_dasha(const MethodSetup& s) {
                                      gamma * omega / n * g_dev);
       });
   return inst;
+}
+
+}  // namespace
+
+MethodEntry dasha_entry() {
+  MethodEntry e;
+  e.name = "dasha";
+  e.doc = "DASHA (gradient setting): unbiased compression with momentum a = 1/(2 omega + 1)";
+  e.paper = "Tyurin & Richtarik, ICLR 2023, Alg. 1, Thm 6.1; step size from the [CERT] potential";
+  e.params = {kStepsizeParam,
+              {"momentum", "1/(2 omega+1)", "the momentum a"},
+              {"init", "full", "full: g_i^0 = h_i^0 = grad f_i(x^0) sent dense; none: g_i^0 = 0"}};
+  e.default_compressor = "randk[ratio=0.01]";
+  e.build = &build_dasha;
+  TheoremCard& c = e.card;
+  c.paper = "Tyurin & Richtarik, DASHA, ICLR 2023";
+  c.theorem = "[CERT] of dasha-family.md 3.1 (paper: Thm 6.1, recalled)";
+  c.provenance = Provenance::certificate;
+  c.setting = "nonconvex; f_i L_i-smooth; C_i unbiased with omega, independent across workers";
+  c.stepsize_rule = "a = 1/(2 omega + 1), gamma = 1/(L + sqrt(2 omega (4 omega + 1)/n) L_hat)  "
+                    "[paper, recalled: 1/(L + sqrt(16 omega (2 omega+1)/n) L_hat)]";
+  c.bound = "(1/T) sum_{t<T} E||grad f(x^t)||^2 <= 2 Phi^0/(gamma T)";
+  c.potential = "Phi^t = f - f_low + gamma(2 omega+1)/2 ||g^t - grad f||^2 + (gamma omega/n)(1/n) sum_i ||g_i^t - grad f_i||^2";
+  c.potential_monotone_when_deterministic = true;
+  c.avg_grad_sq_bound = two_phi0_over_gamma_t;
+  e.check.runs = {{"", "randk[k={k}]"}};
+  e.check.one_step = OneStepPlan{.method = "dasha", .compressor = "randk[k=2]", .power_factor = 4};  // the spec's 4x (§7)
+  return e;
 }
 
 }  // namespace commopt

@@ -24,10 +24,44 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "methods/card_helpers.hpp"
 #include "methods/common.hpp"
 #include "methods/sampling.hpp"
 
 namespace commopt {
+
+// Keys of the run's info that the family's cards read; the builders write them with these names.
+inline constexpr const char* kInfoInit = "init";             // "full" or "none"
+inline constexpr const char* kInfoB = "b";                   // MVR momentum b
+inline constexpr const char* kInfoBatch = "batch";           // B
+inline constexpr const char* kInfoBatchInit = "batch_init";  // B_init
+inline constexpr const char* kInfoKTilde = "K_tilde";        // DASHA-PP-MVR's K
+inline constexpr const char* kInfoETilde = "E_tilde";        // DASHA-PP-MVR's E
+
+// Parameters the family shares.
+inline const ParamDoc kDashaMomentumParam{"momentum", "1/(2 omega+1)", "the momentum a"};
+inline const ParamDoc kDashaInitParam{
+    "init", "full", "full: g_i^0 = h_i^0 sent dense; none: g_i^0 = 0, h_i^0 = grad f_i(x^0), nothing sent"};
+inline const ParamDoc kParticipationParam{"participation", "full",
+                                          "full | snice[s=..] (s workers without replacement) | independent[p=..]"};
+
+inline constexpr const char* kDashaPaper = "Tyurin & Richtarik, DASHA, ICLR 2023";
+inline constexpr const char* kDashaPpPaper = "Tyurin & Richtarik, DASHA-PP, NeurIPS 2023";
+
+// The family's cards: the spec's [CERT] potentials (one-step tested), Φ not monotone on a single run.
+inline TheoremCard dasha_family_card(const char* paper) {
+  TheoremCard c;
+  c.paper = paper;
+  c.provenance = Provenance::certificate;
+  c.potential_monotone_when_deterministic = false;
+  return c;
+}
+
+// 2Φ^0/(γT); with init=none Φ^0 is not f(x^0) − f_low, so the bound declines (nullopt).
+inline std::optional<double> dasha_two_phi0(const CardInputs& in, double phi0, long long T, const char* method) {
+  if (in.info && info_string(in, kInfoInit, method) != "full") return std::nullopt;
+  return two_phi0_over_gamma_t(in, phi0, T);
+}
 
 struct DashaConfig {
   enum class Oracle { gradient, page, mvr, sync_mvr };
@@ -182,12 +216,13 @@ inline bool dasha_full_init(const MethodSetup& s, nlohmann::json& info) {
   const std::string init = s.method.get_string("init", "full");
   if (init != "full" && init != "none")
     throw UsageError("--method: " + s.method.name() + " init=" + init + " is not known; use init=full or init=none");
-  info["init"] = init;
+  info[kInfoInit] = init;
   return init == "full";
 }
 
 // Builds n workers (one compressor instance each) and the server for `c`.
 inline void build_dasha_family(const MethodSetup& s, DashaConfig c, MethodInstance& inst) {
+  inst.info[kInfoStochastic] = c.oracle != DashaConfig::Oracle::gradient;  // PAGE, MVR, SYNC draw rows
   const Objective& p = *s.problem;
   const int d = p.dim(), n = p.workers();
   c.part.n = n;

@@ -22,7 +22,7 @@
 
 #include <fmt/format.h>
 
-#include "methods/builders.hpp"
+#include "methods/entries.hpp"
 #include "methods/dasha_family.hpp"
 
 namespace commopt {
@@ -94,14 +94,12 @@ int batch_of(const Spec& m) {
   return static_cast<int>(B);
 }
 
-}  // namespace
-
 MethodInstance build_dasha_pp(const MethodSetup& s) {
   MethodInstance inst;
   PP r = common(s, inst, DashaConfig::Oracle::gradient);
   const auto& c = s.problem->constants();
   r.cfg.beta = r.pa / (2 - r.pa);  // b = p_a/(2 − p_a), hard-coded in the code
-  inst.info["b"] = r.cfg.beta;
+  inst.info[kInfoB] = r.cfg.beta;
   const double theory = 1 / (c.L + std::sqrt(pp_cert_A_over_L2(r.omega, r.pa, r.paa, r.n)) * c.L_hat);
   r.cfg.step = inst.stepsize = resolve_stepsize(
       s.method, theory,
@@ -126,8 +124,8 @@ MethodInstance build_dasha_pp_page(const MethodSetup& s) {
   r.cfg.beta = r.pa / (2 - r.pa);  // b/p_page = p_a/(2 − p_a) [CODE]
   const double p = r.cfg.p_coin, Lm2 = c.L_max_sample_rms * c.L_max_sample_rms;
   inst.info["prob"] = p;
-  inst.info["batch"] = r.cfg.batch;
-  inst.info["b"] = p * r.cfg.beta;
+  inst.info[kInfoBatch] = r.cfg.batch;
+  inst.info[kInfoB] = p * r.cfg.beta;
   const double A = pp_cert_A_over_L2(r.omega, r.pa, r.paa, r.n) * (c.L_hat * c.L_hat + (1 - p) * Lm2 / B) +
                    2 * (1 - p) * Lm2 / (p * r.n * B * r.pa);
   r.cfg.step = inst.stepsize = resolve_stepsize(
@@ -156,17 +154,107 @@ MethodInstance build_dasha_pp_mvr(const MethodSetup& s) {
   const double E = (2 * w * (4 * w + 1) + 2 * w * (1 - paa / pa)) / (r.n * pa * pa) + 1 / (b * r.n * pa) + 2 * b * K / pa;
   const double Ls2 = c.L_sigma * c.L_sigma;
   const double A = 4 * c.L_hat * c.L_hat * (1 + 2 * b * (1 - pa) / pa) * K + 4 * (1 - b) * (1 - b) * Ls2 / B * E;
-  inst.info["b"] = b;
-  inst.info["batch"] = r.cfg.batch;
-  inst.info["batch_init"] = r.cfg.batch_init;
+  inst.info[kInfoB] = b;
+  inst.info[kInfoBatch] = r.cfg.batch;
+  inst.info[kInfoBatchInit] = r.cfg.batch_init;
   inst.info["noise_term"] = "+ 4 b^2 E_tilde sigma^2/B [CERT]";
-  inst.info["K_tilde"] = K;
-  inst.info["E_tilde"] = E;
+  inst.info[kInfoKTilde] = K;
+  inst.info[kInfoETilde] = E;
   r.cfg.step = inst.stepsize = resolve_stepsize(
       s.method, 1 / (c.L + std::sqrt(A)),
       "1/(L + sqrt(4L_hat^2(1 + 2b(1-pa)/pa)K + 4(1-b)^2 (L_s^2/B) E)) [CERT, dasha-family.md 3.5 MVR]", inst.info);
   build_dasha_family(s, r.cfg, inst);
   return inst;
+}
+
+}  // namespace
+
+MethodEntry dasha_pp_entry() {
+  MethodEntry e;
+  e.name = "dasha_pp";
+  e.doc = "DASHA-PP (gradient setting) with partial participation; b = p_a/(2-p_a), a = p_a/(2 omega+1)";
+  e.paper = "Tyurin & Richtarik, NeurIPS 2023, Alg. 1; step size from the [CERT] of 3.5 (paper rule: stepsize=paper)";
+  e.params = {kStepsizePaperParam, kParticipationParam, {"momentum", "p_a/(2 omega+1)", "the momentum a"},
+              kDashaInitParam};
+  e.default_compressor = "randk[ratio=0.01]";
+  e.build = &build_dasha_pp;
+  TheoremCard& c = e.card = dasha_family_card(kDashaPpPaper);
+  c.theorem = "[CERT] of dasha-family.md 3.5, gradient setting (paper: main theorem, recalled)";
+  c.setting = "nonconvex; f_i L_i-smooth; C_i unbiased (omega); participation with p_a, p_aa <= p_a^2 (s-nice or independent)";
+  c.stepsize_rule = "a = pa/(2w+1), b = pa/(2-pa), gamma = 1/(L + sqrt(4(4-3pa)/(2-pa) Q/(n pa^2)) L_hat), "
+                    "Q = 2w(4w+1) + (2w+2-pa)(1-paa/pa)  [paper, recalled: sqrt(48w(2w+1)/(n pa^2) + "
+                    "16(1-paa/pa)/(n pa^2)) L_hat]";
+  c.bound = "(1/T) sum_{t<T} E||grad f(x^t)||^2 <= 2 Phi^0/(gamma T), Phi^0 = Delta0 with exact init";
+  c.potential = "Phi = f - f* + (gamma(2w+1)/pa)||g-h||^2 + gamma[(1-paa/pa)+2w]/(n pa) mean||g_i-h_i||^2 + "
+                "(gamma(2-pa)/pa)||h - grad f||^2 + (2 gamma Q/((2-pa) n pa)) mean||h_i - grad f_i||^2";
+  c.avg_grad_sq_bound = [](const CardInputs& in, double phi0, long long T) {
+    return dasha_two_phi0(in, phi0, T, "dasha_pp");
+  };
+  e.check.runs = {{"dasha_pp[participation=snice[s=1]]", "randk[k={k}]"}};
+  // The one-step model draws s = n/2 of n = 4 workers.
+  e.check.one_step =
+      OneStepPlan{.method = "dasha_pp[participation=snice[s=2]]", .compressor = "randk[k=2]", .power_factor = 4};
+  return e;
+}
+
+MethodEntry dasha_pp_page_entry() {
+  MethodEntry e;
+  e.name = "dasha_pp_page";
+  e.doc = "DASHA-PP-PAGE (finite sum) with partial participation; NOT certified";
+  e.paper = "Tyurin & Richtarik, NeurIPS 2023, Alg. 1 (PAGE); no certified step size (theory = heuristic)";
+  e.params = {kStepsizeParam, kParticipationParam, {"momentum", "p_a/(2 omega+1)", "the momentum a"},
+              {"batch", "1", "B, rows per minibatch (with replacement)"}, {"prob", "B/(B+m)", "p_page, shared coin"},
+              kDashaInitParam};
+  e.default_compressor = "randk[ratio=0.01]";
+  e.build = &build_dasha_pp_page;
+  TheoremCard& c = e.card = dasha_family_card(kDashaPpPaper);
+  c.provenance = Provenance::paper_recalled;
+  c.certified = false;
+  c.theorem = "Alg. 1, PAGE setting: NOT certified (dasha-family.md 3.5: the shared coin correlates the nodes)";
+  c.setting = "nonconvex finite sum; shared coin p_page = B/(B+m); b/p_page = pa/(2-pa) [CODE]";
+  c.stepsize_rule = "heuristic, NOT certified: gradient-setting [CERT] with L_hat^2 -> L_hat^2 + (1-p)L_max^2/B, "
+                    "plus 2(1-p)L_max^2/(p n B pa)";
+  c.bound = "(none certified; the paper's constants are not reproduced in the spec)";
+  c.notes = "not certified: dasha-family.md 3.5 says the PAGE setting is not certified";
+  e.check.runs = {{"dasha_pp_page[participation=snice[s=2]]", "randk[k={k}]"}};
+  return e;
+}
+
+MethodEntry dasha_pp_mvr_entry() {
+  static constexpr const char* kName = "dasha_pp_mvr";
+  MethodEntry e;
+  e.name = kName;
+  e.doc = "DASHA-PP-MVR (stochastic) with partial participation";
+  e.paper = "Tyurin & Richtarik, NeurIPS 2023, Alg. 1 (MVR); step size from the [CERT] of 3.5";
+  e.params = {kStepsizeParam, kParticipationParam, {"momentum", "p_a/(2 omega+1)", "the momentum a"},
+              {"b", "p_a min(1/B', 1/(omega sqrt B'))", "MVR momentum, <= p_a/(2-p_a)"}, {"batch", "1", "B"},
+              {"mega_batch", "100", "B'"}, {"batch_init", "floor(max(B', omega sqrt B')/sqrt p_a)", "samples of h_i^0"},
+              kDashaInitParam};
+  e.default_compressor = "randk[ratio=0.01]";
+  e.build = &build_dasha_pp_mvr;
+  TheoremCard& c = e.card = dasha_family_card(kDashaPpPaper);
+  c.theorem = "[CERT] of dasha-family.md 3.5, MVR setting (paper: recalled, constants not reproduced)";
+  c.setting = "nonconvex stochastic; sigma^2, L_sigma; C_i unbiased (omega); participation p_a, p_aa <= p_a^2; 0 < b <= pa/(2-pa)";
+  c.stepsize_rule = "a = pa/(2w+1), b = pa min(1/B', 1/(w sqrt B')), gamma = 1/(L + sqrt(4L_hat^2(1 + 2b(1-pa)/pa)K + "
+                    "4(1-b)^2 (L_s^2/B) E)), K = Q_b/(n pa^2), Q_b = 2w(4w+1) + (2w + pa/b)(1-paa/pa), "
+                    "E = [2w(4w+1) + 2w(1-paa/pa)]/(n pa^2) + 1/(b n pa) + 2bK/pa";
+  c.bound = "(1/T) sum E||grad f||^2 <= 2 Delta0/(gamma T) + (2/b) sigma^2/(n B_init T) + 4bK sigma^2/(B_init T) + 4 b^2 E sigma^2/B";
+  c.potential = "Phi = f - f* + (gamma(2w+1)/pa)||g-h||^2 + gamma[(1-paa/pa)+2w]/(n pa) mean||g_i-h_i||^2 + "
+                "(gamma/b)||h - grad f||^2 + 2b gamma K mean||h_i - grad f_i||^2";
+  c.avg_grad_sq_bound = [](const CardInputs& in, double phi0, long long T) -> std::optional<double> {
+    const auto head = dasha_two_phi0(in, phi0, T, kName);
+    if (!head || !in.info) return std::nullopt;
+    const double n = in.workers, s2 = in.constants->sigma_sq, t = static_cast<double>(T);
+    const double b = info_number(in, kInfoB, kName), B = info_number(in, kInfoBatch, kName),
+                 Bi = info_number(in, kInfoBatchInit, kName);
+    const double K = info_number(in, kInfoKTilde, kName), E = info_number(in, kInfoETilde, kName);
+    return *head + 2 / b * s2 / (n * Bi * t) + 4 * b * K * s2 / (Bi * t) + 4 * b * b * E * s2 / B;
+  };
+  e.check.runs = {{"dasha_pp_mvr[participation=snice[s=2]]", "randk[k={k}]"}};
+  // As DASHA-MVR: the sigma^2 allowance makes 4x violations rare, so 6x.
+  e.check.one_step =
+      OneStepPlan{.method = "dasha_pp_mvr[participation=snice[s=2]]", .compressor = "randk[k=2]", .power_factor = 6};
+  return e;
 }
 
 }  // namespace commopt

@@ -21,7 +21,7 @@
 
 #include <fmt/format.h>
 
-#include "methods/builders.hpp"
+#include "methods/entries.hpp"
 #include "methods/dasha_family.hpp"
 
 namespace commopt {
@@ -47,8 +47,6 @@ double page_cert_A(double omega, int n, double L_hat, double Lm, double p, doubl
          2 * (1 - p) * Lm2 / (p * n * B);
 }
 
-}  // namespace
-
 MethodInstance build_dasha_page(const MethodSetup& s) {
   const Objective& P = *s.problem;
   const auto& c = P.constants();
@@ -73,7 +71,7 @@ MethodInstance build_dasha_page(const MethodSetup& s) {
   inst.info["omega"] = omega;
   inst.info["momentum"] = cfg.a;
   inst.info["prob"] = p;
-  inst.info["batch"] = cfg.batch;
+  inst.info[kInfoBatch] = cfg.batch;
   cfg.step = inst.stepsize = resolve_stepsize(
       s.method, theory,
       "1/(L + sqrt((4w(4w+1)/n)[(1+p)L_hat^2 + 3(1-p)L_max^2/B] + 2(1-p)L_max^2/(pnB))), L_max = rms sample "
@@ -108,9 +106,9 @@ MethodInstance build_dasha_mvr(const MethodSetup& s) {
   inst.info["constants"] = constants_json(c);
   inst.info["omega"] = omega;
   inst.info["momentum"] = cfg.a;
-  inst.info["b"] = b;
-  inst.info["batch"] = cfg.batch;
-  inst.info["batch_init"] = cfg.batch_init;
+  inst.info[kInfoB] = b;
+  inst.info[kInfoBatch] = cfg.batch;
+  inst.info[kInfoBatchInit] = cfg.batch_init;
   inst.info["noise_term"] = "+ [4b + 8b^2 w(4w+1)(1+2b)] sigma^2/(nB) [CERT]";
   cfg.step = inst.stepsize = resolve_stepsize(
       s.method, 1 / (c.L + std::sqrt(A)),
@@ -141,8 +139,8 @@ MethodInstance build_dasha_sync_mvr(const MethodSetup& s) {
   inst.info["omega"] = omega;
   inst.info["momentum"] = cfg.a;
   inst.info["prob"] = cfg.p_coin;
-  inst.info["batch"] = cfg.batch;
-  inst.info["batch_init"] = cfg.batch_init;
+  inst.info[kInfoBatch] = cfg.batch;
+  inst.info[kInfoBatchInit] = cfg.batch_init;
   const double theory = 1 / (c.L + std::sqrt(page_cert_A(omega, n, c.L_hat, c.L_sigma, cfg.p_coin, B)));
   cfg.step = inst.stepsize = resolve_stepsize(
       s.method, theory,
@@ -150,6 +148,92 @@ MethodInstance build_dasha_sync_mvr(const MethodSetup& s) {
       inst.info);
   build_dasha_family(s, cfg, inst);
   return inst;
+}
+
+}  // namespace
+
+MethodEntry dasha_page_entry() {
+  MethodEntry e;
+  e.name = "dasha_page";
+  e.doc = "DASHA-PAGE (finite sum): PAGE estimator with a shared coin, B rows with replacement";
+  e.paper = "Tyurin & Richtarik, ICLR 2023, DASHA-PAGE; step size from the [CERT] of 3.2 (paper rule: stepsize=paper)";
+  e.params = {kStepsizePaperParam, kDashaMomentumParam, {"batch", "1", "B, rows per minibatch (with replacement)"},
+              {"prob", "B/(B+m)", "p, probability of the full-gradient coin (shared by all workers)"}, kDashaInitParam};
+  e.default_compressor = "randk[ratio=0.01]";
+  e.build = &build_dasha_page;
+  TheoremCard& c = e.card = dasha_family_card(kDashaPaper);
+  c.theorem = "[CERT] of dasha-family.md 3.2 (shared coin; paper: DASHA-PAGE theorem, recalled)";
+  c.setting = "nonconvex finite sum; f_ij L_ij-smooth; C_i unbiased (omega), independent; B rows with replacement";
+  c.stepsize_rule = "a = 1/(2w+1), p = B/(B+m), gamma = 1/(L + sqrt((4w(4w+1)/n)[(1+p)L_hat^2 + 3(1-p)L_max^2/B] + "
+                    "2(1-p)L_max^2/(pnB))), L_max^2 = max_i mean_j L_ij^2  [paper, recalled: 48w(2w+1)/n (L_hat^2 + "
+                    "(1-p)L_max^2/B) + 2(1-p)L_max^2/(pnB), L_max = max_ij L_ij]";
+  c.bound = "(1/T) sum_{t<T} E||grad f(x^t)||^2 <= 2 Phi^0/(gamma T), Phi^0 = Delta0 with exact init";
+  c.potential = "Phi = f - f* + gamma(2w+1)||g-h||^2 + (2 gamma w/n) mean||g_i-h_i||^2 + (gamma/p)||h - grad f||^2 + "
+                "(4w(4w+1) gamma/n) mean||h_i - grad f_i||^2 (needs h_i: not logged along runs)";
+  c.avg_grad_sq_bound = [](const CardInputs& in, double phi0, long long T) {
+    return dasha_two_phi0(in, phi0, T, "dasha_page");
+  };
+  e.check.runs = {{"", "randk[k={k}]"}};
+  e.check.one_step = OneStepPlan{.method = "dasha_page", .compressor = "randk[k=2]", .power_factor = 4};
+  return e;
+}
+
+MethodEntry dasha_mvr_entry() {
+  static constexpr const char* kName = "dasha_mvr";
+  MethodEntry e;
+  e.name = kName;
+  e.doc = "DASHA-MVR (stochastic): momentum variance reduction with B samples, mega-batch init";
+  e.paper = "Tyurin & Richtarik, ICLR 2023, DASHA-MVR; step size from the [CERT] of 3.3 (paper rule: stepsize=paper)";
+  e.params = {kStepsizePaperParam, kDashaMomentumParam, {"b", "min(1/B', 1/(omega sqrt B'))", "MVR momentum b"},
+              {"batch", "1", "B, samples per step"}, {"mega_batch", "100", "B', stands for sigma^2/(n eps B)"},
+              {"batch_init", "floor(max(B', omega sqrt B'))", "samples of h_i^0"}, kDashaInitParam};
+  e.default_compressor = "randk[ratio=0.01]";
+  e.build = &build_dasha_mvr;
+  TheoremCard& c = e.card = dasha_family_card(kDashaPaper);
+  c.theorem = "[CERT] of dasha-family.md 3.3 (paper: DASHA-MVR theorem, recalled; same shape)";
+  c.setting = "nonconvex stochastic; sigma^2, L_sigma (one sample); C_i unbiased (omega); batch B, mega-batch init B_init";
+  c.stepsize_rule = "a = 1/(2w+1), b = min(1/B', 1/(w sqrt B')), gamma = 1/(L + sqrt((8w(4w+1)/n)(L_hat^2 + "
+                    "(1-b)^2 L_s^2/B) + 4(1-b)^2 L_s^2/(bnB) + 16bw(4w+1)(1-b)^2 L_s^2/(nB)))  [paper, recalled: "
+                    "48w(2w+1)/n (L_hat^2 + (1-b)^2 L_s^2/B) + 12 L_s^2/(bnB)]";
+  c.bound = "(1/T) sum E||grad f||^2 <= 2 Delta0/(gamma T) + (2/b) sigma^2/(n B_init T) + (8bw(4w+1)/n) sigma^2/(B_init T) "
+            "+ [4b + 8b^2 w(4w+1)(1+2b)] sigma^2/(nB)";
+  c.potential = "Phi = f - f* + gamma(2w+1)||g-h||^2 + (2 gamma w/n) mean||g_i-h_i||^2 + (gamma/b)||h - grad f||^2 + "
+                "(4bw(4w+1) gamma/n) mean||h_i - grad f_i||^2";
+  c.avg_grad_sq_bound = [](const CardInputs& in, double phi0, long long T) -> std::optional<double> {
+    const auto head = dasha_two_phi0(in, phi0, T, kName);
+    if (!head || !in.info) return std::nullopt;
+    const double w = in.compressor.omega, n = in.workers, s2 = in.constants->sigma_sq;
+    const double b = info_number(in, kInfoB, kName), B = info_number(in, kInfoBatch, kName),
+                 Bi = info_number(in, kInfoBatchInit, kName), t = static_cast<double>(T);
+    return *head + 2 / b * s2 / (n * Bi * t) + 8 * b * w * (4 * w + 1) / n * s2 / (Bi * t) +
+           (4 * b + 8 * b * b * w * (4 * w + 1) * (1 + 2 * b)) * s2 / (n * B);
+  };
+  e.check.runs = {{"", "randk[k={k}]"}};
+  // The sigma^2 allowance makes 4x violations rare (1-3 in 600 states), so the power check runs at 6x.
+  e.check.one_step = OneStepPlan{.method = kName, .compressor = "randk[k=2]", .power_factor = 6};
+  return e;
+}
+
+MethodEntry dasha_sync_mvr_entry() {
+  MethodEntry e;
+  e.name = "dasha_sync_mvr";
+  e.doc = "DASHA-SYNC-MVR: MVR with b = 0 and dense mega-batch sync rounds with probability p";
+  e.paper = "Tyurin & Richtarik, ICLR 2023, Alg. 2; no certified step size (theory = heuristic, NOT certified)";
+  e.params = {kStepsizeParam, kDashaMomentumParam, {"prob", "min(1/B', 1/(omega+1))", "p, sync probability (shared coin)"},
+              {"batch", "1", "B, samples per step"}, {"mega_batch", "100", "B'"},
+              {"batch_init", "max(B', omega)", "samples of the init and of each sync"}, kDashaInitParam};
+  e.default_compressor = "randk[ratio=0.01]";
+  e.build = &build_dasha_sync_mvr;
+  TheoremCard& c = e.card = dasha_family_card(kDashaPaper);
+  c.provenance = Provenance::paper_recalled;
+  c.certified = false;
+  c.theorem = "Alg. 2; its theorem is not reproduced in dasha-family.md 3.4";
+  c.setting = "nonconvex stochastic; shared sync coin p = min(1/B', 1/(w+1)); dense mega-batch syncs";
+  c.stepsize_rule = "heuristic, NOT certified: the PAGE [CERT] form with L_max -> L_sigma and p = p_sync";
+  c.bound = "(none certified)";
+  c.notes = "not certified: dasha-family.md 3.4 gives no theorem; derive one with the 7 template first";
+  e.check.runs = {{"", "randk[k={k}]"}};
+  return e;
 }
 
 }  // namespace commopt

@@ -13,7 +13,8 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "methods/builders.hpp"
+#include "methods/card_helpers.hpp"
+#include "methods/entries.hpp"
 #include "methods/common.hpp"
 
 namespace commopt {
@@ -66,8 +67,6 @@ class DianaServer final : public ServerLogic {
   int n_;
 };
 
-}  // namespace
-
 MethodInstance build_diana(const MethodSetup& s) {
   const Objective& p = *s.problem;
   const int d = p.dim(), n = p.workers();
@@ -83,6 +82,7 @@ MethodInstance build_diana(const MethodSetup& s) {
   inst.info["constants"] = constants_json(c);
   inst.info["omega"] = omega;
   inst.info["alpha"] = alpha;
+  inst.info[kInfoStochastic] = false;
   const double theory = 1.0 / (10.0 * c.L * std::sqrt(1.0 + omega / n) * (2.0 + omega));
   inst.stepsize = resolve_stepsize(
       s.method, theory, "1/(10 L sqrt(1+omega/n)(m^(2/3)+omega+1)), m = 1 [PAPER-recalled VR-DIANA, unverified]",
@@ -94,6 +94,29 @@ MethodInstance build_diana(const MethodSetup& s) {
   inst.server = std::make_unique<DianaServer>(x0, make_compressor(s.compressor, d, s.value_bits, {0, n}), s.value_bits,
                                               inst.stepsize, alpha, n);
   return inst;
+}
+
+}  // namespace
+
+MethodEntry diana_entry() {
+  MethodEntry e;
+  e.name = "diana";
+  e.doc = "DIANA: compressed differences to learned shifts h_i, h_i += alpha C(.)";
+  e.paper = "Mishchenko et al. 2019; nonconvex VR-DIANA step (m = 1) [PAPER-recalled]";
+  e.params = {kStepsizeParam, {"alpha", "1/(1+omega)", "shift learning rate"}};
+  e.default_compressor = "randk[ratio=0.01]";
+  e.build = &build_diana;
+  TheoremCard& c = e.card;
+  c.paper = "Mishchenko et al. 2019; Horvath et al. (VR-DIANA nonconvex)";
+  c.provenance = Provenance::paper_recalled;
+  c.potential_monotone_when_deterministic = false;
+  c.theorem = "nonconvex VR-DIANA theorem with m = 1 (dasha-family.md 3.9), recalled, unverified";
+  c.setting = "nonconvex; C_i unbiased (omega); alpha = 1/(1+omega); h_i^0 = 0";
+  c.stepsize_rule = "gamma = 1/(10 L sqrt(1 + omega/n) (m^(2/3) + omega + 1)), m = 1";
+  c.bound = "O(Delta0/(gamma T)); constants not reproduced";
+  c.potential = "";
+  e.check.runs = {{"", "randk[k={k}]"}};
+  return e;
 }
 
 }  // namespace commopt

@@ -16,7 +16,8 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "methods/builders.hpp"
+#include "methods/card_helpers.hpp"
+#include "methods/entries.hpp"
 #include "methods/sampling.hpp"
 #include "methods/step_server.hpp"
 
@@ -97,8 +98,6 @@ double contractive_alpha(const Spec& spec, int d, int n, const std::string& meth
   return cc.alpha;
 }
 
-}  // namespace
-
 MethodInstance build_ef21_pp(const MethodSetup& s) {
   const Objective& p = *s.problem;
   const int d = p.dim(), n = p.workers();
@@ -117,6 +116,7 @@ MethodInstance build_ef21_pp(const MethodSetup& s) {
   inst.info["alpha"] = alpha;
   inst.info["s"] = sv;
   inst.info["theta_q"] = theta;
+  inst.info[kInfoStochastic] = false;
   inst.stepsize = resolve_stepsize(s.method, 1.0 / (c.L + c.L_hat * std::sqrt(beta / theta)),
                                    "1/(L + L_hat sqrt(beta_q/theta_q)), alpha_q = (s/n) alpha [DERIVED, dasha-family.md 3.8]",
                                    inst.info);
@@ -146,6 +146,7 @@ MethodInstance build_ef21_bc(const MethodSetup& s) {
   inst.info["constants"] = constants_json(c);
   inst.info["alpha_w"] = alpha;
   inst.info["down"] = down.str();
+  inst.info[kInfoStochastic] = false;
   inst.stepsize = resolve_stepsize(s.method, 1.0 / (c.L + c.L_hat * std::sqrt(beta / theta)),
                                    "1/(L + L_hat sqrt(beta/theta)) with alpha_w only [CODE ef21_bc.py; no theorem checked]",
                                    inst.info);
@@ -160,6 +161,56 @@ MethodInstance build_ef21_bc(const MethodSetup& s) {
                                                make_compressor(down, d, s.value_bits, {0, 1}), s.value_bits,
                                                inst.stepsize, n);
   return inst;
+}
+
+}  // namespace
+
+constexpr const char* kBellsAndWhistles = "Fatkhullin, Sokolov, Gorbunov, Li, Richtarik, EF21 bells & whistles, 2021";
+
+MethodEntry ef21_pp_entry() {
+  MethodEntry e;
+  e.name = "ef21_pp";
+  e.doc = "EF21-PP: EF21 where s workers (s-nice) update and send each round";
+  e.paper = "Fatkhullin et al., arXiv 2110.03294, EF21-PP; step with alpha_q = (s/n) alpha [DERIVED]";
+  e.params = {kStepsizeParam, {"s", "ceil(n/2)", "participating workers per round"}};
+  e.default_compressor = "topk[ratio=0.01]";
+  e.build = &build_ef21_pp;
+  TheoremCard& c = e.card;
+  c.paper = kBellsAndWhistles;
+  c.provenance = Provenance::derived;
+  c.potential_monotone_when_deterministic = false;
+  c.theorem = "[DERIVED] dasha-family.md 3.8: EF21 Thm 1 with alpha -> q alpha, q = s/n; one-step tested";
+  c.setting = "nonconvex; C contractive (alpha); s-nice participation";
+  c.stepsize_rule = "theta_q = 1 - sqrt(1 - q alpha), beta_q = (1 - q alpha)/theta_q, gamma = 1/(L + L_hat sqrt(beta_q/theta_q))";
+  c.bound = "(1/T) sum_{t<T} E||grad f(x^t)||^2 <= 2 Phi^0/(gamma T) = 2 Delta0/(gamma T) + G^0/(theta_q T)";
+  c.potential = "Phi^t = f(x^t) - f_low + gamma/(2 theta_q) (1/n) sum_i ||g_i^t - grad f_i(x^t)||^2";
+  c.avg_grad_sq_bound = two_phi0_over_gamma_t;
+  e.check.runs = {{"ef21_pp[s=2]", "topk[k={k}]"}};
+  // As conservative as EF21 (no violation at 4x measured): 8x; the model draws s = n/2 of 4.
+  e.check.one_step = OneStepPlan{.method = "ef21_pp[s=2]", .compressor = "topk[k=2]", .power_factor = 8};
+  return e;
+}
+
+MethodEntry ef21_bc_entry() {
+  MethodEntry e;
+  e.name = "ef21_bc";
+  e.doc = "EF21-BC: EF21 uplink plus an EF21-compressed broadcast C_M(w - g)";
+  e.paper = "Fatkhullin et al., arXiv 2110.03294, EF21-BC; code step size (no theorem checked)";
+  e.params = {kStepsizeParam, {"down", "(the --compressor)", "contractive compressor of the broadcast"}};
+  e.default_compressor = "topk[ratio=0.01]";
+  e.build = &build_ef21_bc;
+  TheoremCard& c = e.card;
+  c.paper = kBellsAndWhistles;
+  c.provenance = Provenance::paper_recalled;
+  c.potential_monotone_when_deterministic = false;
+  c.certified = false;
+  c.theorem = "EF21-BC theorem: not reproduced in dasha-family.md 3.8";
+  c.setting = "nonconvex; C_w, C_M contractive; server g += C_M(w - g)";
+  c.stepsize_rule = "CODE ef21_bc.py: the EF21 gamma with alpha_w only (no downlink term): not a theorem's rule";
+  c.bound = "not reproduced";
+  c.potential = "";
+  e.check.runs = {{"", "topk[k={k}]"}};
+  return e;
 }
 
 }  // namespace commopt

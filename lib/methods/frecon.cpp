@@ -16,7 +16,8 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "methods/builders.hpp"
+#include "methods/card_helpers.hpp"
+#include "methods/entries.hpp"
 #include "methods/common.hpp"
 #include "methods/sampling.hpp"
 
@@ -160,8 +161,6 @@ class FreconServer final : public ServerLogic {
   Message mq_, mu_;
 };
 
-}  // namespace
-
 MethodInstance build_frecon(const MethodSetup& s) {
   const Objective& p = *s.problem;
   const int d = p.dim(), n = p.workers();
@@ -181,6 +180,7 @@ MethodInstance build_frecon(const MethodSetup& s) {
   inst.info["s"] = sv;
   inst.info["alpha_u"] = alpha_u;
   inst.info["lambda"] = lambda;
+  inst.info[kInfoStochastic] = false;
   inst.stepsize = resolve_stepsize(
       s.method, 1.0 / (c.L + c.L_hat * std::sqrt((1 - pm) * omega / (pm * sv))),
       "heuristic: the MARINA form 1/(L + L_hat sqrt((1-p) omega/(p s))), p = 1/(1+omega); FRECON's gamma is tuned",
@@ -193,6 +193,30 @@ MethodInstance build_frecon(const MethodSetup& s) {
   inst.server = std::make_unique<FreconServer>(x0, make_compressor(s.compressor, d, s.value_bits, {0, n}), s.value_bits,
                                                inst.stepsize, n, static_cast<int>(sv), alpha_u, lambda);
   return inst;
+}
+
+}  // namespace
+
+MethodEntry frecon_entry() {
+  MethodEntry e;
+  e.name = "frecon";
+  e.doc = "FRECON: s-nice clients send C(grad difference) and C'(grad - y_i) on the same indices";
+  e.paper = "Zhao, Burlachenko, Li, Richtarik, arXiv 2112.13097 (the DASHA-PP paper's baseline); gamma tuned (heuristic theory)";
+  e.params = {kStepsizeParam, {"s", "ceil(n/2)", "participating workers per round (s-nice)"}};
+  e.default_compressor = "randk[ratio=0.01]";
+  e.build = &build_frecon;
+  TheoremCard& c = e.card;
+  c.paper = "Zhao, Burlachenko, Li, Richtarik, FRECON, arXiv 2112.13097";
+  c.provenance = Provenance::paper_recalled;
+  c.potential_monotone_when_deterministic = false;
+  c.certified = false;
+  c.theorem = "FRECON nonconvex theorem: not reproduced in dasha-family.md 3.9 (the DASHA-PP paper tunes gamma)";
+  c.setting = "nonconvex; C_i unbiased (omega); s-nice clients; alpha_u = 1/(1+omega), lambda = s/(2(1+omega)n); g^0 = 0";
+  c.stepsize_rule = "heuristic: 1/(L + L_hat sqrt((1-p) omega/(p s))), p = 1/(1+omega)";
+  c.bound = "not reproduced";
+  c.potential = "";
+  e.check.runs = {{"frecon[s=2]", "randk[k={k}]"}};
+  return e;
 }
 
 }  // namespace commopt

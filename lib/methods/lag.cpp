@@ -21,11 +21,28 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "methods/builders.hpp"
+#include "methods/card_helpers.hpp"
+#include "methods/entries.hpp"
+#include "methods/options.hpp"
 #include "methods/step_server.hpp"
 
 namespace commopt {
 namespace {
+
+struct LagOptions {
+  long long D = 10;   // past moves in the trigger
+  double xi = 0.025;  // ξ_d = ξ for every d
+};
+const std::vector<OptionField<LagOptions>> kLagFields = {
+    option_field("D", &LagOptions::D, "number of past moves in the trigger"),
+    option_field("xi", &LagOptions::xi, "trigger weight xi_d = xi for every d (Thm 1 needs D*xi < 1)"),
+};
+LagOptions parse_lag(const Spec& spec) {
+  const LagOptions o = parse_options(spec, kLagFields);
+  require_option(o.D >= 1, spec, "D", o.D, ">= 1");
+  require_option(o.xi >= 0, spec, "xi", o.xi, ">= 0");
+  return o;
+}
 
 class LagWorker final : public ReplicaWorker {
  public:
@@ -77,17 +94,14 @@ class LagWorker final : public ReplicaWorker {
   std::size_t next_ = 0;
 };
 
-}  // namespace
-
 MethodInstance build_lag(const MethodSetup& s) {
   const Objective& p = *s.problem;
   const int d = p.dim(), n = p.workers();
   MethodInstance inst;
   const auto& c = p.constants();
-  const long long D = s.method.get_int("D", 10);
-  const double xi = s.method.get_double("xi", 0.025);
-  if (D < 1) throw UsageError(fmt::format("--method: lag D={} must be >= 1", D));
-  if (!(xi >= 0)) throw UsageError(fmt::format("--method: lag xi={} must be >= 0", xi));
+  const LagOptions opts = parse_lag(s.method);
+  const long long D = opts.D;
+  const double xi = opts.xi;
   const double dxi = static_cast<double>(D) * xi;
   const double theory = dxi < 1 ? (1.0 - std::sqrt(dxi)) / c.L : 0.0;
   if (dxi >= 1 && s.method.get_string("stepsize", "theory").rfind("theory", 0) == 0)
@@ -96,6 +110,7 @@ MethodInstance build_lag(const MethodSetup& s) {
   inst.info["constants"] = constants_json(c);
   inst.info["D"] = D;
   inst.info["xi"] = xi;
+  inst.info[kInfoStochastic] = false;
   inst.stepsize = resolve_stepsize(s.method, theory > 0 ? theory : 1.0 / c.L,
                                    "(1 - sqrt(D xi))/L [LAG, Thm 1]", inst.info);
   const double gamma = inst.stepsize;
@@ -108,6 +123,31 @@ MethodInstance build_lag(const MethodSetup& s) {
       StepServer::Mode::accumulate,
       [](double gap, const Vec&, double history, const Vec&) { return std::optional<double>(gap + history); });
   return inst;
+}
+
+}  // namespace
+
+MethodEntry lag_entry() {
+  MethodEntry e;
+  e.name = "lag";
+  e.doc = "LAG-WK lazily aggregated gradient: a worker skips when its gradient barely changed";
+  e.paper = "Chen, Giannakis, Sun, Yin, NeurIPS 2018, Alg. 1 (LAG-WK), Thm 1";
+  e.params = option_docs(kLagFields);
+  e.params.insert(e.params.begin(), kStepsizeParam);
+  e.uses_compressor = false;
+  e.default_compressor = "identity";
+  e.build = &build_lag;
+  TheoremCard& c = e.card;
+  c.paper = "Chen, Giannakis, Sun, Yin, LAG, NeurIPS 2018";
+  c.theorem = "Thm 1 (recalled); potential derived in lib/methods/lag.cpp";
+  c.provenance = Provenance::derived;
+  c.setting = "f L-smooth; LAG-WK trigger with xi_d = xi, D*xi < 1";
+  c.stepsize_rule = "gamma = (1 - sqrt(D xi))/L (needs gamma <= (1 - D xi)/L for the potential)";
+  c.bound = "(1/T) sum_{t<T} ||grad f(x^t)||^2 <= 2 Phi^0/(gamma T); strongly convex (recalled): "
+            "f - f* <= (1 - (mu/L)(1 - sqrt(D xi)))^t V^0";
+  c.potential = "Phi^t = f(x^t) - f_low + sum_{d=1}^D beta_d ||x^{t+1-d} - x^{t-d}||^2, beta_d = sum_{j>=d} xi_j/(2 gamma)";
+  c.avg_grad_sq_bound = two_phi0_over_gamma_t;
+  return e;
 }
 
 }  // namespace commopt

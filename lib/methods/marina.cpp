@@ -1,4 +1,5 @@
-// marina, vr_marina, pp_marina, page — the MARINA family: Gorbunov, Burlachenko, Li, Richtárik,
+// marina, and the code vr_marina, pp_marina and page share (their entries, cards and check plans are
+// in marina_variants.cpp) — the MARINA family: Gorbunov, Burlachenko, Li, Richtárik,
 // "MARINA: Faster Non-Convex Distributed Learning with Compression", ICML 2021, Algorithms 1–4
 // (MARINA Thm 2.1, VR-MARINA Thm 3.1/3.3, PP-MARINA Thm 4.1), and PAGE: Li, Bao, Zhang, Richtárik,
 // ICML 2021, Algorithm 1 / Thm 1 (spec: ../shared/methods/dasha-family.md §3.6, §3.7).
@@ -28,8 +29,8 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "methods/builders.hpp"
-#include "methods/common.hpp"
+#include "methods/entries.hpp"
+#include "methods/marina_family.hpp"
 #include "methods/sampling.hpp"
 
 namespace commopt {
@@ -164,9 +165,10 @@ class MarinaServer final : public ServerLogic {
   std::vector<char> mask_;
 };
 
-enum class Variant { marina, vr_marina, pp_marina, page };
+}  // namespace
 
-MethodInstance build_variant(const MethodSetup& s, Variant v) {
+MethodInstance build_marina_variant(const MethodSetup& s, MarinaVariant v) {
+  using Variant = MarinaVariant;
   const Objective& pr = *s.problem;
   const int d = pr.dim(), n = pr.workers();
   const auto& c = pr.constants();
@@ -257,6 +259,7 @@ MethodInstance build_variant(const MethodSetup& s, Variant v) {
   inst.info["p"] = p;
   inst.stepsize = resolve_stepsize(s.method, theory, rule, inst.info, paper, paper_rule);
   inst.info["potential"] = "f - f_low + gamma/(2p) ||g - grad f||^2";
+  inst.info[kInfoStochastic] = cfg.oracle != Oracle::gradient;  // vr_marina, page draw rows
   const Vec x0 = pr.initial_point();
   for (int i = 0; i < n; ++i)
     inst.workers.push_back(std::make_unique<MarinaWorker>(x0, make_compressor(comp_spec, d, s.value_bits, {i, n}),
@@ -266,11 +269,29 @@ MethodInstance build_variant(const MethodSetup& s, Variant v) {
   return inst;
 }
 
+namespace {
+MethodInstance build_marina(const MethodSetup& s) { return build_marina_variant(s, MarinaVariant::marina); }
 }  // namespace
 
-MethodInstance build_marina(const MethodSetup& s) { return build_variant(s, Variant::marina); }
-MethodInstance build_vr_marina(const MethodSetup& s) { return build_variant(s, Variant::vr_marina); }
-MethodInstance build_pp_marina(const MethodSetup& s) { return build_variant(s, Variant::pp_marina); }
-MethodInstance build_page(const MethodSetup& s) { return build_variant(s, Variant::page); }
+MethodEntry marina_entry() {
+  MethodEntry e;
+  e.name = "marina";
+  e.doc = "MARINA: shared coin p; full rounds send dense gradients, else compressed gradient differences";
+  e.paper = "Gorbunov et al., ICML 2021, Alg. 1, Thm 2.1; step size from the [CERT] potential (permk: Szlendak et al.)";
+  e.params = {kStepsizePaperParam, {"p", "1/(1+omega)", "probability of a full (dense) round"}};
+  e.default_compressor = "randk[ratio=0.01]";
+  e.build = &build_marina;
+  TheoremCard& c = e.card = marina_family_card(Provenance::certificate);
+  c.theorem = "[CERT] of dasha-family.md 3.6 (tight: fails at 2x); paper Thm 2.1 with L for both L_f and L_hat";
+  c.setting = "nonconvex; f_i L_i-smooth; C_i unbiased (omega), independent; shared coin p = 1/(1+omega); "
+              "permk: AB inequality A = B = 1 with the Hessian variance L_pm";
+  c.stepsize_rule = "gamma = 1/(L + L_hat sqrt((1-p) omega/(p n))); permk: 1/(L + sqrt((1-p)/p) L_pm)";
+  c.bound = "(1/T) sum_{t<T} E||grad f(x^t)||^2 <= 2 Phi^0/(gamma T), Phi^0 = Delta0 (g^0 = grad f(x^0) sent dense)";
+  c.notes = "full rounds are sent dense and counted as 32 d bits per worker";
+  e.check.runs = {{"", "randk[k={k}]"}, {"", "permk"}};
+  // The [CERT] is tight: the power check runs at the spec's 2x.
+  e.check.one_step = OneStepPlan{.method = "marina", .compressor = "randk[k=2]", .power_factor = 2};
+  return e;
+}
 
 }  // namespace commopt

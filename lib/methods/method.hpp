@@ -95,6 +95,13 @@ struct MethodInstance {
   nlohmann::json info;  // stepsize rule and value, constants used, compressor constants, parameters
 };
 
+// info[kInfoStochastic]: true when the method's gradient oracle draws data rows (minibatch or
+// stochastic gradients). Every builder writes it (make_method checks); `commopt check` reads it to
+// decide between one run and a mean over seeds. Random compressors, coins and participation are not
+// counted here (the compressor's constants say whether it is random).
+inline constexpr const char* kInfoStochastic = "stochastic";
+
+// A registered method, defined once in its own file (lib/methods/entries.hpp lists the functions).
 struct MethodEntry {
   std::string name;
   std::string doc;
@@ -102,7 +109,9 @@ struct MethodEntry {
   std::vector<ParamDoc> params;
   bool uses_compressor = true;
   std::string default_compressor;
-  MethodInstance (*build)(const MethodSetup&);
+  MethodInstance (*build)(const MethodSetup&) = nullptr;
+  TheoremCard card;  // card.method is filled by the registry from `name`
+  CheckPlan check;
 };
 
 const std::vector<MethodEntry>& method_registry();

@@ -1,0 +1,28 @@
+// The registry's entries: one function per method, defined in the method's own file next to the
+// code and the theorem it implements (name, doc, paper, parameters, builder, theorem card, check
+// plan). lib/methods/registry.cpp lists them; nothing else names a method.
+#pragma once
+#include "methods/method.hpp"
+
+namespace commopt {
+MethodEntry gd_entry();              // gd.cpp
+MethodEntry ef21_entry();            // ef21.cpp
+MethodEntry dasha_entry();           // dasha.cpp
+MethodEntry dasha_page_entry();      // dasha_vr.cpp
+MethodEntry dasha_mvr_entry();
+MethodEntry dasha_sync_mvr_entry();
+MethodEntry dasha_pp_entry();        // dasha_pp.cpp
+MethodEntry dasha_pp_page_entry();
+MethodEntry dasha_pp_mvr_entry();
+MethodEntry lag_entry();             // lag.cpp
+MethodEntry local_sgd_entry();       // local_sgd.cpp
+MethodEntry dist_ef_sgd_entry();     // dist_ef_sgd.cpp
+MethodEntry marina_entry();          // marina.cpp
+MethodEntry pp_marina_entry();
+MethodEntry vr_marina_entry();       // vr_marina.cpp
+MethodEntry page_entry();
+MethodEntry diana_entry();           // diana.cpp
+MethodEntry ef21_pp_entry();         // ef21_variants.cpp
+MethodEntry ef21_bc_entry();
+MethodEntry frecon_entry();          // frecon.cpp
+}  // namespace commopt
