@@ -1,6 +1,5 @@
-// The MARINA family, PAGE, DIANA, EF21-PP/BC and the DASHA losses (b), (c): one-step potential tests
-// (marina [CERT] holds at 1x and fails at 2x; pp_marina, ef21_pp [DERIVED]), dense bits in full
-// rounds, identical traces for identical seeds, participation counts, and the problems' constants.
+// The MARINA family, PAGE, DIANA, EF21-PP/BC and the DASHA losses (b), (c) (their one-step
+// certificates run the shipped code: test_certificate.cpp): dense bits in full rounds, identical traces for identical seeds, participation counts, and the problems' constants.
 #include <catch2/catch.hpp>
 
 #include "test_method_helpers.hpp"
@@ -16,33 +15,6 @@
 using namespace commopt;
 using namespace commopt::testing;
 
-
-TEST_CASE("marina one-step potential holds at the CERT step and fails at 2x", "[one_step]") {
-  for (std::uint64_t seed : {1u, 2u, 3u}) {
-    const TinyQuadratics q = make_tiny_quadratics(6, 4, seed);
-    for (int k : {1, 2, 3}) {
-      INFO("seed " << seed << " k=" << k);
-      const OneStepResult r = one_step_check("marina", q, k, 1.0, 400, seed);
-      INFO("worst slack " << r.worst_slack);
-      CHECK(r.violations == 0);
-    }
-  }
-  const OneStepResult r2 = one_step_check("marina", make_tiny_quadratics(6, 4, 1), 2, 2.0, 2000, 7);
-  INFO("2x worst slack " << r2.worst_slack);
-  CHECK(r2.violations > 0);
-}
-
-TEST_CASE("pp_marina and ef21_pp one-step potentials hold at their derived steps", "[one_step]") {
-  for (std::uint64_t seed : {1u, 2u}) {
-    const TinyQuadratics q = make_tiny_quadratics(6, 4, seed);
-    for (const char* m : {"pp_marina", "ef21_pp"}) {
-      INFO(m << " seed " << seed);
-      const OneStepResult r = one_step_check(m, q, 2, 1.0, 400, seed);
-      INFO("worst slack " << r.worst_slack);
-      CHECK(r.violations == 0);
-    }
-  }
-}
 
 TEST_CASE("marina: full rounds are dense, traces repeat, coins are shared", "[methods]") {
   const auto p = problem("sigmoid_lsq[data=mushrooms]", 5);

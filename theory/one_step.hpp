@@ -1,5 +1,7 @@
-// Check 1 of the theory engine: the exact one-step potential test (dasha-family.md §7).
-// On tiny nonconvex quadratics (d ≈ 6, n ≈ 4, symmetric indefinite A_i) and many random states,
+// The hand-written one-step models that remain: the DASHA family's (dasha_page, dasha_mvr, dasha_pp,
+// dasha_pp_mvr), whose [CERT] potentials need h-terms (||h − ∇f||², mean ||h_i − ∇f_i||²) that the
+// shipped servers do not report yet; their OneStepPlans say model_only. Every other certificate
+// runs the shipped code (theory/certificate.hpp). The exact one-step potential test (§7): on tiny nonconvex quadratics (d ≈ 6, n ≈ 4, symmetric indefinite A_i) and many random states,
 // E[Φ^{t+1} | state] is computed exactly — every RandK subset of every worker is enumerated and
 // independence across workers gives E||mean||² = ||E mean||² + Σ_i Var_i / n² — and the test asserts
 //   E Φ^{t+1} − Φ^t + (γ/2)||∇f(x^t)||² ≤ tolerance.
@@ -41,9 +43,8 @@ struct OneStepResult {
 };
 
 // Enumeration helpers shared by the one-step models: every k-subset of {0..d-1} (the RandK
-// outcomes, and the s-nice participation sets), and TopK with the lower index winning ties.
+// outcomes, and the s-nice participation sets).
 std::vector<std::vector<int>> all_subsets(int d, int k);
-Vec topk_dense(const Vec& v, int k);
 
 // A random estimator state: x at a log-uniform scale, g_i = ∇f_i(x) + noise at a log-uniform
 // scale (EF21/DASHA/MARINA allow arbitrary g_i), and g = mean g_i.
@@ -53,10 +54,9 @@ struct EstimatorState {
 };
 EstimatorState random_estimator_state(const TinyQuadratics& q, Rng& rng);
 
-// Methods with an exact one-step model: "gd", "ef21" (TopK k), "dasha" (RandK k), and the DASHA
-// family models below.
-const std::vector<std::string>& one_step_methods();
-// Throws std::invalid_argument for a method without a model.
+// The DASHA family's hand-written models (below) by name, with s = n/2; std::invalid_argument for
+// any other method: gd, ef21, dasha, marina, pp_marina and ef21_pp are certified on their shipped
+// code (theory/certificate.hpp), whose potentials are complete.
 OneStepResult one_step_check(const std::string& method, const TinyQuadratics& q, int k, double gamma_factor,
                              int states, std::uint64_t seed);
 
@@ -65,10 +65,5 @@ OneStepResult one_step_check(const std::string& method, const TinyQuadratics& q,
 // the PP variants, s-nice participation (1 <= s <= n). one_step_check dispatches them with s = n/2.
 OneStepResult one_step_check_dasha(const std::string& method, int d, int n, int k, int s, double gamma_factor,
                                    int states, std::uint64_t seed);
-
-// The MARINA family's and EF21-PP's models (theory/one_step_marina.cpp): "marina" [CERT],
-// "pp_marina" and "ef21_pp" [DERIVED], with s = max(1, n/2) for the s-nice ones.
-OneStepResult one_step_check_marina(const std::string& method, const TinyQuadratics& q, int k, double gamma_factor,
-                                    int states, std::uint64_t seed);
 
 }  // namespace commopt

@@ -193,7 +193,8 @@ MethodEntry dasha_pp_entry() {
   e.check.runs = {{"dasha_pp[participation=snice[s=1]]", "randk[k={k}]"}};
   // The one-step model draws s = n/2 of n = 4 workers.
   e.check.one_step =
-      OneStepPlan{.method = "dasha_pp[participation=snice[s=2]]", .compressor = "randk[k=2]", .power_factor = 4};
+      OneStepPlan{.method = "dasha_pp[participation=snice[s=2]]", .compressor = "randk[k=2]", .power_factor = 4,
+                                 .dim = 6, .workers = 4, .rows = 3, .model_only = true};
   return e;
 }
 
@@ -253,7 +254,8 @@ MethodEntry dasha_pp_mvr_entry() {
   e.check.runs = {{"dasha_pp_mvr[participation=snice[s=2]]", "randk[k={k}]"}};
   // As DASHA-MVR: the sigma^2 allowance makes 4x violations rare, so 6x.
   e.check.one_step =
-      OneStepPlan{.method = "dasha_pp_mvr[participation=snice[s=2]]", .compressor = "randk[k=2]", .power_factor = 6};
+      OneStepPlan{.method = "dasha_pp_mvr[participation=snice[s=2]]", .compressor = "randk[k=2]", .power_factor = 6,
+                                 .dim = 6, .workers = 4, .rows = 3, .model_only = true};
   return e;
 }
 

@@ -174,7 +174,8 @@ MethodEntry dasha_page_entry() {
     return dasha_two_phi0(in, phi0, T, "dasha_page");
   };
   e.check.runs = {{"", "randk[k={k}]"}};
-  e.check.one_step = OneStepPlan{.method = "dasha_page", .compressor = "randk[k=2]", .power_factor = 4};
+  e.check.one_step = OneStepPlan{.method = "dasha_page", .compressor = "randk[k=2]", .power_factor = 4,
+                                 .dim = 6, .workers = 4, .rows = 3, .model_only = true};
   return e;
 }
 
@@ -210,7 +211,8 @@ MethodEntry dasha_mvr_entry() {
   };
   e.check.runs = {{"", "randk[k={k}]"}};
   // The sigma^2 allowance makes 4x violations rare (1-3 in 600 states), so the power check runs at 6x.
-  e.check.one_step = OneStepPlan{.method = kName, .compressor = "randk[k=2]", .power_factor = 6};
+  e.check.one_step = OneStepPlan{.method = kName, .compressor = "randk[k=2]", .power_factor = 6,
+                                 .dim = 6, .workers = 4, .rows = 3, .model_only = true};
   return e;
 }
 

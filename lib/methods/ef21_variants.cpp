@@ -187,7 +187,7 @@ MethodEntry ef21_pp_entry() {
   c.avg_grad_sq_bound = two_phi0_over_gamma_t;
   e.check.runs = {{"ef21_pp[s=2]", "topk[k={k}]"}};
   // As conservative as EF21 (no violation at 4x measured): 8x; the model draws s = n/2 of 4.
-  e.check.one_step = OneStepPlan{.method = "ef21_pp[s=2]", .compressor = "topk[k=2]", .power_factor = 8};
+  e.check.one_step = OneStepPlan{.method = "ef21_pp[s=1]", .compressor = "topk[k=1]", .power_factor = 8};
   return e;
 }
 

@@ -54,7 +54,7 @@ MethodEntry pp_marina_entry() {
   c.bound = "(1/T) sum_{t<T} E||grad f(x^t)||^2 <= 2 Phi^0/(gamma T)";
   e.check.runs = {{"pp_marina[s=2]", "randk[k={k}]"}};
   // Tight like MARINA's [CERT] (measured): the power check runs at 2x; the model draws s = n/2 of 4.
-  e.check.one_step = OneStepPlan{.method = "pp_marina[s=2]", .compressor = "randk[k=2]", .power_factor = 2};
+  e.check.one_step = OneStepPlan{.method = "pp_marina[s=1]", .compressor = "randk[k=1]", .power_factor = 2};
   return e;
 }
 
