@@ -4,7 +4,9 @@
 
 #include "test_method_helpers.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/rng.hpp"
 #include "problems/logistic.hpp"
@@ -16,27 +18,84 @@ using namespace commopt;
 using namespace commopt::testing;
 
 
+namespace {
+
+// P(X <= k) and P(X >= k) for X ~ Binomial(T, p), from the pmf in log space.
+std::pair<double, double> binomial_tails(int k, int T, double p) {
+  double below = 0, above = 0;
+  for (int j = 0; j <= T; ++j) {
+    const double log_pmf = std::lgamma(T + 1.0) - std::lgamma(j + 1.0) - std::lgamma(T - j + 1.0) +
+                           j * std::log(p) + (T - j) * std::log1p(-p);
+    if (j <= k) below += std::exp(log_pmf);
+    if (j >= k) above += std::exp(log_pmf);
+  }
+  return {below, above};
+}
+
+// A marina run's rounds 1..T are full (dense) independently with probability p, so the number of
+// full rounds is Binomial(T, p) whatever the seed. Checks that every round costs either `dense` or
+// `sparse` bits per worker, the same for every worker (bits_up == bits_up_max), and that the count
+// of dense rounds lies outside both tails of probability < 1e-8 (false alarm < 2e-8 per run).
+// Returns the count.
+int check_full_rounds(const JobResult& r, double p, double dense, double sparse) {
+  const int T = static_cast<int>(r.rows.size()) - 1;
+  int full = 0;
+  for (std::size_t t = 1; t < r.rows.size(); ++t) {
+    const double inc = r.rows[t].bits_up - r.rows[t - 1].bits_up;
+    CHECK(r.rows[t].bits_up == r.rows[t].bits_up_max);
+    if (inc == dense) ++full;
+    else CHECK(inc == sparse);
+  }
+  const auto [below, above] = binomial_tails(full, T, p);
+  INFO(full << " full rounds of " << T << " (mean " << p * T << ", sd " << std::sqrt(T * p * (1 - p))
+            << "); P(X <= count) = " << below << ", P(X >= count) = " << above);
+  CHECK(below >= 1e-8);
+  CHECK(above >= 1e-8);
+  return full;
+}
+
+// ceil(log2 d): bits of one index of a RandK list.
+int index_bits_of(int d) {
+  int b = 0;
+  while ((1 << b) < d) ++b;
+  return b;
+}
+
+}  // namespace
+
 TEST_CASE("marina: full rounds are dense, traces repeat, coins are shared", "[methods]") {
   const auto p = problem("sigmoid_lsq[data=mushrooms]", 5);
-  const int d = p->dim();
+  const int d = p->dim(), K = 10;
   // p = 1 (every round full): every worker sends d dense 32-bit values per round.
   const JobResult full = run(*p, "marina[p=1]", "randk[k=10]", 20);
   for (const auto& row : full.rows) CHECK(row.bits_up == Approx(32.0 * d * static_cast<double>(row.round + 1)));
-  // Default p = K/d: rounds cost either 32 d (full) or the RandK message; the increments are one of
-  // two values, the same for every worker (bits_up == bits_up_max).
+  // Default p = 1/(1 + omega) = K/d (RandK: omega = d/K − 1): a round costs either d dense values
+  // (full) or the RandK message, K values + K indices of ceil(log2 d) bits (K ceil(log2 d) < d here).
+  // The count of full rounds in T = 200 is Binomial(200, K/d): mean 200 K/d, accepted range [1, 44]
+  // for d = 113 (the 1e-8 tails of check_full_rounds).
   const JobResult a = run(*p, "marina", "randk[k=10]", 200, 3);
   const JobResult b = run(*p, "marina", "randk[k=10]", 200, 3);
   CHECK(same_rows(a.rows, b.rows));
-  int full_rounds = 0;
-  for (std::size_t t = 1; t < a.rows.size(); ++t) {
-    const double inc = a.rows[t].bits_up - a.rows[t - 1].bits_up;
-    CHECK(a.rows[t].bits_up == Approx(a.rows[t].bits_up_max));
-    if (inc == Approx(32.0 * d)) ++full_rounds;
-    else CHECK(inc < 32.0 * 2 * 10 + 64);  // K values + index bits
-  }
-  CHECK(full_rounds > 0);
-  CHECK(full_rounds < 20);  // p = 10/113: about 18 of 200
+  REQUIRE(K * index_bits_of(d) < d);
+  check_full_rounds(a, static_cast<double>(K) / d, 32.0 * d, 32.0 * K + K * index_bits_of(d));
   CHECK(a.rows.back().grad_norm_sq < a.rows.front().grad_norm_sq);
+}
+
+TEST_CASE("marina: the number of full rounds is Binomial(T, p) with p = K/d", "[methods]") {
+  // The same count over T = 2000 rounds on a cheap problem (d = 20, K = 2: p = 0.1, mean 200,
+  // sd 13.4, accepted range [129, 279]), at a few seeds: a coin with the wrong probability (say
+  // 2p or p/2) falls outside the range, which 200 rounds are too few to see.
+  constexpr int d = 20, K = 2, T = 2000;
+  constexpr double p = static_cast<double>(K) / d;
+  const auto q = problem("quadratic[d=20,seed=5]", 3);
+  REQUIRE(q->dim() == d);
+  for (std::uint64_t seed : {3u, 11u, 2024u}) {
+    INFO("seed " << seed);
+    const JobResult r = run(*q, "marina", "randk[k=2]", T, seed);
+    REQUIRE(r.rows.size() == T + 1);
+    CHECK(r.meta["method_info"]["p"].get<double>() == Approx(p));
+    check_full_rounds(r, p, 32.0 * d, 32.0 * K + std::min(K * index_bits_of(d), d));
+  }
 }
 
 TEST_CASE("pp_marina and ef21_pp: s of n participate in compressed rounds", "[methods]") {

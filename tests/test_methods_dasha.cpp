@@ -5,6 +5,7 @@
 
 #include "test_method_helpers.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
@@ -37,14 +38,41 @@ TEST_CASE("dasha family: identical seeds give identical traces; different seeds 
 TEST_CASE("dasha_pp: participation counts and bits of non-participants", "[methods]") {
   auto p = problem("logreg_nc[data=a1a,lambda=0.1]", 5);
   SECTION("snice[s=2]: every node at round 0, then exactly 2 per round, each sending K values") {
-    const auto r = run(*p, "dasha_pp[participation=snice[s=2]]", "randk[k=5]", 40);
-    REQUIRE(r.rows.size() == 41);
-    CHECK(r.rows[0].participants == 5);
-    for (std::size_t t = 1; t < r.rows.size(); ++t) {
-      CHECK(r.rows[t].participants == 2);
-      // bits_up is the mean over all n workers: 2 senders of one RandK message each
-      const double per_msg = (r.rows[1].bits_up - r.rows[0].bits_up) / 2.0 * 5.0;
-      CHECK(r.rows[t].bits_up - r.rows[t - 1].bits_up == Approx(2.0 * per_msg / 5.0));
+    // The wire format (README "Bits", lib/compress/sparse_coding.hpp), no header or length field:
+    // round 0 is d dense values from every node; a RandK message is K values at w bits plus its
+    // index section, K indices of ceil(log2 d) bits or a d-bit bitmap, whichever is smaller (ties:
+    // the list). The broadcast is d dense values per round. bits_up is the mean over the n = 5
+    // workers, so a round with 2 senders adds 2/5 of a message.
+    const int d = p->dim();
+    int index_bits = 0;  // ceil(log2 d): the smallest b with 2^b >= d
+    while ((1 << index_bits) < d) ++index_bits;
+    struct Case {
+      int k, w;
+      bool bitmap;  // the index section this case must exercise
+    };
+    for (const Case c : {Case{5, 32, false}, Case{5, 64, false}, Case{40, 32, true}}) {
+      INFO("randk[k=" << c.k << "], w = " << c.w << ", d = " << d << ", ceil(log2 d) = " << index_bits);
+      const double list_bits = static_cast<double>(c.k) * index_bits;
+      REQUIRE((list_bits > d) == c.bitmap);
+      const double per_msg = static_cast<double>(c.k) * c.w + std::min<double>(list_bits, d);
+      const double dense = static_cast<double>(d) * c.w;
+      const auto r = run(*p, "dasha_pp[participation=snice[s=2]]", "randk[k=" + std::to_string(c.k) + "]", 40, 1, c.w);
+      REQUIRE(r.rows.size() == 41);
+      CHECK(r.rows[0].participants == 5);
+      CHECK(r.rows[0].bits_up == dense);
+      CHECK(r.rows[0].bits_up_max == dense);
+      CHECK(r.rows[0].bits_down == 0);
+      for (std::size_t t = 1; t < r.rows.size(); ++t) {
+        INFO("round " << t);
+        const auto tt = static_cast<double>(t);
+        CHECK(r.rows[t].participants == 2);
+        CHECK(r.rows[t].bits_up == (5.0 * dense + tt * 2.0 * per_msg) / 5.0);  // an exact sum over workers / n
+        CHECK(r.rows[t].bits_up_max <= dense + tt * per_msg);
+        CHECK(r.rows[t].bits_down == dense * tt);
+      }
+      // Every worker's cumulative count is dense + j * per_msg for some j: the largest is one of them.
+      const double j = (r.rows.back().bits_up_max - dense) / per_msg;
+      CHECK(j == std::round(j));
     }
   }
   SECTION("independent[p=0.5]: about n/2 per round") {
