@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/rng.hpp"
+#include "theory/tiny_problem.hpp"
 
 namespace commopt {
 
@@ -17,10 +18,7 @@ TinyQuadratics make_tiny_quadratics(int d, int n, std::uint64_t seed) {
   q.A_mean = Eigen::MatrixXd::Zero(d, d);
   q.b_mean = Vec::Zero(d);
   for (int i = 0; i < n; ++i) {
-    Eigen::MatrixXd G(d, d);
-    for (int r = 0; r < d; ++r)
-      for (int c = 0; c < d; ++c) G(r, c) = rng.normal();
-    Eigen::MatrixXd A = (G + G.transpose()) / (2.0 * std::sqrt(static_cast<double>(d)));
+    Eigen::MatrixXd A = random_indefinite_symmetric(d, rng);
     Vec b(d);
     for (int r = 0; r < d; ++r) b[r] = rng.normal();
     q.A_mean += A / n;

@@ -15,6 +15,7 @@
 
 #include "core/rng.hpp"
 #include "theory/one_step.hpp"
+#include "theory/tiny_problem.hpp"
 
 namespace commopt {
 namespace {
@@ -46,10 +47,7 @@ FiniteSum make_finite_sum(int d, int n, int m, std::uint64_t seed) {
     Vec bi = Vec::Zero(d);
     double rms = 0;
     for (int j = 0; j < m; ++j) {
-      Eigen::MatrixXd G(d, d);
-      for (int r = 0; r < d; ++r)
-        for (int c = 0; c < d; ++c) G(r, c) = rng.normal();
-      Eigen::MatrixXd Aij = (G + G.transpose()) / (2.0 * std::sqrt(static_cast<double>(d)));
+      Eigen::MatrixXd Aij = random_indefinite_symmetric(d, rng);
       Vec bij(d);  // rows share b_i up to a small spread: the noise σ² is then mostly ∝ ||x||², like the rest
       if (j == 0)
         for (int r = 0; r < d; ++r) bij[r] = rng.normal();

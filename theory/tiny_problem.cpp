@@ -10,11 +10,16 @@
 
 namespace commopt {
 
-namespace {
 double spectral_norm(const Eigen::MatrixXd& A) {
   return Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(A, Eigen::EigenvaluesOnly).eigenvalues().cwiseAbs().maxCoeff();
 }
-}  // namespace
+
+Eigen::MatrixXd random_indefinite_symmetric(int d, Rng& rng) {
+  Eigen::MatrixXd G(d, d);
+  for (int r = 0; r < d; ++r)
+    for (int c = 0; c < d; ++c) G(r, c) = rng.normal();
+  return (G + G.transpose()) / (2.0 * std::sqrt(static_cast<double>(d)));
+}
 
 TinyProblem::TinyProblem(int d, int n, int m, std::uint64_t seed)
     : d_(d), n_(n), m_(m), seed_(seed), x0_(Vec::Zero(d)) {
@@ -28,10 +33,7 @@ TinyProblem::TinyProblem(int d, int n, int m, std::uint64_t seed)
     Vec bi = Vec::Zero(d);
     double rms = 0;
     for (int j = 0; j < m; ++j) {
-      Eigen::MatrixXd G(d, d);
-      for (int r = 0; r < d; ++r)
-        for (int c = 0; c < d; ++c) G(r, c) = rng.normal();
-      Eigen::MatrixXd Aij = (G + G.transpose()) / (2.0 * std::sqrt(static_cast<double>(d)));
+      Eigen::MatrixXd Aij = random_indefinite_symmetric(d, rng);
       Vec bij(d);
       for (int r = 0; r < d; ++r) bij[r] = rng.normal();
       const double lij = spectral_norm(Aij);

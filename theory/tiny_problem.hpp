@@ -16,6 +16,14 @@
 
 namespace commopt {
 
+class Rng;
+
+// A d×d symmetric indefinite matrix (G + Gᵀ)/(2√d), G with standard normal entries drawn row by
+// row from `rng`: the Hessians of every tiny nonconvex problem of the certificates and models.
+Eigen::MatrixXd random_indefinite_symmetric(int d, Rng& rng);
+// ||A||_2 of a symmetric matrix (its largest |eigenvalue|).
+double spectral_norm(const Eigen::MatrixXd& A);
+
 class TinyProblem final : public Objective {
  public:
   TinyProblem(int d, int n, int m, std::uint64_t seed);
