@@ -13,6 +13,7 @@
 #include "methods/method.hpp"
 #include "problems/registry.hpp"
 #include "theory/checks.hpp"
+#include "theory/extra_checks.hpp"
 
 namespace po = boost::program_options;
 
@@ -59,16 +60,17 @@ std::vector<CheckRow> planned_rows(const Objective& p, const PlannedMethod& pm, 
     const auto comp = run.compressor.empty() ? std::nullopt : std::optional<std::string>(run.compressor);
     if (plan.run_checks)
       for (auto& r : run_rows(p, run.method, comp, opts)) rows.push_back(r);
-    for (const auto& x : plan.extra)
-      if (x == "virtual-sequence")
-        rows.push_back(virtual_sequence_row(p, run.method, comp.value_or(pm.entry->default_compressor), opts.rounds));
+    for (const auto& x : plan.extra) {
+      const ExtraCheck& check = find_extra_check(x);
+      if (check.per_run)
+        for (auto& r : check.rows(p, {run.method, comp.value_or(pm.entry->default_compressor), opts.rounds}))
+          rows.push_back(r);
+    }
   }
   for (const auto& x : plan.extra) {
-    if (x == "gd-consistency") {
-      if (pm.suite) rows.push_back(local_sgd_consistency_row(p, 50));
-    } else if (x != "virtual-sequence") {
-      throw std::logic_error("check plan of " + pm.entry->name + ": unknown extra check '" + x + "'");
-    }
+    const ExtraCheck& check = find_extra_check(x);
+    if (!check.per_run && pm.suite)
+      for (auto& r : check.rows(p, {pm.entry->name, pm.entry->default_compressor, opts.rounds})) rows.push_back(r);
   }
   return rows;
 }

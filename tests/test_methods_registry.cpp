@@ -21,6 +21,7 @@
 
 #include "methods/method.hpp"
 #include "theory/cards.hpp"
+#include "theory/extra_checks.hpp"
 
 using namespace commopt;
 using namespace commopt::testing;
@@ -239,4 +240,13 @@ TEST_CASE("registry: every method has a theorem card", "[registry][theory]") {
     CHECK(card != nullptr);
     if (card) CHECK(card->method == e.name);
   }
+}
+
+TEST_CASE("registry: every extra check a plan names exists", "[registry][theory]") {
+  for (const MethodEntry& e : method_registry())
+    for (const std::string& x : e.check.extra) {
+      INFO("method " << e.name << ", extra check " << x);
+      CHECK_NOTHROW(find_extra_check(x));
+    }
+  CHECK_THROWS_AS(find_extra_check("virtual-sequense"), std::logic_error);
 }

@@ -50,6 +50,13 @@ struct ProblemConstants {
   bool operator==(const ProblemConstants&) const = default;
 };
 
+// A named block of consecutive coordinates of x (a layer's weights, a bias, a class's row).
+// Per-tensor compressors (block_sign, blockwise[...]) and per-block methods read them.
+struct ParamBlock {
+  std::string name;
+  int size = 0;
+};
+
 class Objective {
  public:
   virtual ~Objective() = default;
@@ -72,6 +79,15 @@ class Objective {
   virtual bool convex() const = 0;
   virtual const ProblemConstants& constants() const = 0;
   virtual Vec initial_point() const { return Vec::Zero(dim()); }
+  // The parameter blocks of x in coordinate order (sizes sum to dim()); one block "x" by default.
+  virtual std::vector<ParamBlock> blocks() const { return {{"x", dim()}}; }
 };
+
+// The sizes of problem.blocks(), as CompressorContext::blocks takes them.
+inline std::vector<int> block_sizes(const Objective& problem) {
+  std::vector<int> sizes;
+  for (const ParamBlock& b : problem.blocks()) sizes.push_back(b.size);
+  return sizes;
+}
 
 }  // namespace commopt

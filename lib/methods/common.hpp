@@ -25,6 +25,12 @@ double resolve_stepsize(const Spec& spec, double theory_value, const std::string
 // The dense codec (identity compressor at the run's value width) used for uncompressed messages.
 CompressorPtr dense_codec(int d, int value_bits);
 
+// The compressor context of worker i of problem p: {i, n, the problem's parameter block sizes}
+// (block-wise compressors such as block_sign and blockwise[...] read the blocks).
+inline CompressorContext worker_context(const Objective& p, int i) {
+  return {i, p.workers(), block_sizes(p)};
+}
+
 // Records the problem constants a step-size rule used.
 nlohmann::json constants_json(const ProblemConstants& c);
 
