@@ -184,6 +184,11 @@ std::optional<double> LogisticProblem::accuracy(const Vec& x) const {
   return static_cast<double>(correct) / static_cast<double>(total);
 }
 
+std::vector<ParamBlock> LogisticProblem::blocks() const {
+  if (opts_.loss != LossKind::softmax || !opts_.bias) return {{"x", dim_}};
+  return {{"W", 2 * (features_ - 1)}, {"b", 2}};
+}
+
 std::string LogisticProblem::problem_kind() const {
   if (opts_.loss == LossKind::sigmoid_lsq) return "sigmoid_lsq";
   if (opts_.loss == LossKind::softmax) return "softmax";

@@ -62,6 +62,8 @@ class LogisticProblem final : public Objective {
   bool convex() const override { return !opts_.nonconvex && opts_.loss == LossKind::logistic; }
   // Computed on first use (thread-safe), from the disk cache when a valid entry exists.
   const ProblemConstants& constants() const override;
+  // softmax with the bias: {"W", 2(p−1)} and {"b", 2} (the last row of W); otherwise one block "x".
+  std::vector<ParamBlock> blocks() const override;
 
   const Csr& local_data(int i) const { return w_[static_cast<std::size_t>(i)].A; }
   const Vec& local_labels(int i) const { return w_[static_cast<std::size_t>(i)].b; }

@@ -8,7 +8,10 @@
 #include "core/error.hpp"
 #include "problems/datasets.hpp"
 #include "problems/logistic.hpp"
+#include "problems/mlp.hpp"
+#include "problems/problem_data.hpp"
 #include "problems/quadratic.hpp"
+#include "problems/softmax.hpp"
 
 namespace commopt {
 
@@ -23,18 +26,13 @@ std::vector<ParamDoc> logistic_params(const std::string& default_lambda, const s
   };
 }
 
+std::vector<ParamDoc> concat_params(std::vector<ParamDoc> a, const std::vector<ParamDoc>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 std::unique_ptr<Objective> make_logistic(const Spec& spec, int workers, const ProblemOptions& opts, bool nonconvex,
                                          LossKind loss = LossKind::logistic) {
-  if (!spec.has("data"))
-    throw UsageError(fmt::format("{}: '{}' needs data=NAME (e.g. {}[data=a9a]); see `commopt list datasets`",
-                                 spec.what(), spec.str(), spec.name()));
-  std::optional<int> features;
-  if (spec.has("features")) {
-    const long long f = spec.get_int("features", 0);
-    if (f < 1 || f > INT_MAX)
-      throw UsageError(fmt::format("{}: features={} in '{}' must be a positive integer", spec.what(), f, spec.str()));
-    features = static_cast<int>(f);
-  }
   LogisticOptions lo;
   lo.nonconvex = nonconvex;
   lo.loss = loss;
@@ -46,19 +44,8 @@ std::unique_ptr<Objective> make_logistic(const Spec& spec, int workers, const Pr
   lo.worker_begin = opts.worker_begin;
   lo.worker_end = opts.worker_end;
   lo.constants = opts.constants;
-  RowSelection rows;
-  if (opts.worker_begin > 0 || (opts.worker_end >= 0 && opts.worker_end < workers)) {
-    const int begin = opts.worker_begin, end = opts.worker_end < 0 ? workers : opts.worker_end;
-    rows.key = fmt::format("split={}|seed={}|n={}|workers={}-{}", opts.split, opts.seed, workers, begin, end);
-    rows.keep = [=, split = lo.split](const Vec& labels) {
-      const Split s = make_split(labels, workers, split, opts.seed);
-      std::vector<char> keep(static_cast<std::size_t>(labels.size()), 0);
-      for (int i = begin; i < end; ++i)
-        for (int r : s.rows(i)) keep[static_cast<std::size_t>(r)] = 1;
-      return keep;
-    };
-  }
-  auto data = load_dataset(spec.get_string("data", ""), opts.data_dir, features, rows);
+  auto data = load_problem_data(spec, workers, opts);
+  if (loss == LossKind::softmax && softmax_needs_k_class(spec, *data)) return make_softmax(std::move(data), spec, workers, opts);
   return std::make_unique<LogisticProblem>(std::move(data), workers, lo, spec.str());
 }
 
@@ -95,9 +82,13 @@ const std::vector<ProblemEntry>& problem_registry() {
        "bias column appended by default as in the DASHA code",
        logistic_params("0", "true")},
       {"softmax",
-       "2-class softmax cross-entropy (DASHA stochastic loss (c)): x = W (p x 2, row-major), mean CE(W^T a, y) + "
-       "λ Σ W_kc²/(1+W_kc²); bias appended by default",
-       logistic_params("0.001", "true")},
+       "softmax cross-entropy over the dataset's K classes (2-class: DASHA stochastic loss (c); K-class: LAQ's "
+       "model): x = W (p x K, row-major, last row = bias b), mean CE(W^T a, y) + λ Σ W_kc²/(1+W_kc²) "
+       "(reg=nonconvex) or (λ/2)||W||² (reg=ridge, convex, mu = λ); blocks W, b",
+       concat_params(logistic_params("0.001", "true"),
+                     {{"reg", "nonconvex", "regulariser: nonconvex (λ Σ W²/(1+W²)) or ridge ((λ/2)||W||², bias row included)"}})},
+      {"mlp", "one-hidden-layer network on a LIBSVM dataset (nonconvex), softmax cross-entropy over the K classes "
+              "(K = 2 for binary data); blocks W1, b1, W2, b2", mlp_params()},
       {"quadratic",
        "synthetic ½ x^T A_i x − b_i^T x with mean Hessian spectrum exactly [mu, L] and known x*, f*",
        {
@@ -127,6 +118,7 @@ std::unique_ptr<Objective> make_problem(const Spec& spec, int workers, const Pro
   if (entry->name == "logreg_nc") return make_logistic(spec, workers, opts, true);
   if (entry->name == "sigmoid_lsq") return make_logistic(spec, workers, opts, false, LossKind::sigmoid_lsq);
   if (entry->name == "softmax") return make_logistic(spec, workers, opts, true, LossKind::softmax);
+  if (entry->name == "mlp") return make_mlp(spec, workers, opts);
   return make_quadratic(spec, workers, opts);
 }
 

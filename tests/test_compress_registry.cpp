@@ -105,6 +105,16 @@ const std::map<std::string, Formula>& paper_constants() {
       {"bernoulli[p=0.5]", [](double, int) { return unbiased(1); }},
       {"powersgd[rank=2,shape=3x4]", [](double, int) { return Want{Kind::none, 0, true}; }},
       {"powersgd", [](double, int) { return Want{Kind::none, 0, true}; }},
+      // blockwise (blocks=N: sizes ceil(d/N) then floor(d/N)): the worst block's constant.
+      {"blockwise[of=identity,blocks=2]", [](double, int) { return unbiased(0, false); }},
+      {"blockwise[of=topk[k=2],blocks=3]", [](double d, int) { return contractive(2 / std::ceil(d / 3), false); }},
+      {"blockwise[of=scaled_sign,blocks=3]", [](double d, int) { return contractive(1 / std::ceil(d / 3), false); }},
+      {"blockwise[of=qsgd[s=4,code=elias],blocks=3]", [](double d, int) { return qsgd_omega(std::ceil(d / 3), 4); }},
+      {"blockwise[of=randk[k=2,shared_seed=true],blocks=2]",
+       [](double d, int) { return unbiased(std::ceil(d / 2) / 2 - 1); }},
+      {"blockwise[of=grbs[k=2],blocks=3]",
+       [](double d, int) { return contractive(1 / std::ceil(std::ceil(d / 3) / 2), true); }},
+      {"blockwise[of=topk[ratio=0.5]]", [](double d, int) { return contractive(k_of(0.5, d) / d, false); }},
   };
   return table;
 }

@@ -24,5 +24,6 @@ CompressorEntry grbs_entry();               // grbs.cpp
 CompressorEntry laq_entry();                // laq.cpp
 CompressorEntry bernoulli_entry();          // bernoulli.cpp
 CompressorEntry powersgd_entry();           // powersgd.cpp
+CompressorEntry blockwise_entry();          // blockwise.cpp
 
 }  // namespace commopt

@@ -31,6 +31,7 @@ const std::vector<CompressorEntry>& compressor_registry() {
       laq_entry(),
       bernoulli_entry(),
       powersgd_entry(),
+      blockwise_entry(),
   };
   return entries;
 }
