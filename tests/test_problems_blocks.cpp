@@ -8,6 +8,8 @@
 #include <cmath>
 #include <numeric>
 
+#include <Eigen/Eigenvalues>
+
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "problems/logistic.hpp"
@@ -164,8 +166,13 @@ TEST_CASE("accuracy: argmax of the logits, on hand-made cases", "[blocks]") {
   Vec x = Vec::Zero(sm->dim());
   x.tail(3) << 0.0, 1.0, 0.5;
   CHECK(*sm->accuracy(x) == Approx(4.0 / 12));
-  // Equal logits: the lowest class index wins, class 0 (4 of 12).
-  CHECK(*sm->accuracy(Vec::Zero(sm->dim())) == Approx(4.0 / 12));
+  // Ties go to the lowest class: b = (0, 0, −5) and W_{4,1} = 10 give logits (0, 10 a_4, −5): rows
+  // with a_4 > 0 (1, 4, 8, 10; classes 1, 1, 2, 1) predict class 1, row 5 (a_4 < 0) class 0, and the
+  // seven rows without feature 4 tie classes 0 and 1, predicting 0 (right on rows 0, 3, 6, 9): 7 of 12.
+  x.setZero();
+  x.tail(3) << 0.0, 0.0, -5.0;
+  x[3 * 3 + 1] = 10;
+  CHECK(*sm->accuracy(x) == Approx(7.0 / 12));
   // W_{4,2} = 10 (feature 4 → class 2) and b_1 = 1: logits (0, 1, 10 a_4). Rows with a_4 > 0.1
   // (1, 4, 8, 10; classes 1, 1, 2, 1) predict class 2, all others class 1: right on rows 8 and 7.
   x.setZero();
@@ -244,8 +251,6 @@ TEST_CASE("mlp constants: finite estimates at x0, and the initial point breaks t
   CHECK(c.sigma_sq > 0);
   CHECK(c.L_max_sample >= c.L_max_sample_rms);
   CHECK_FALSE(p->convex());
-  // The estimate is the Hessian's norm at x0: along the power direction the gradient changes at
-  // about that rate, and never much faster along random small steps.
   const Vec x0 = p->initial_point();
   CHECK(x0.head(119 * 8).norm() > 0);  // W1 is not zero
   CHECK(x0 == make("mlp[data=a1a,hidden=8]", 2)->initial_point());          // deterministic
@@ -270,4 +275,49 @@ TEST_CASE("mlp and softmax specs: bad values are UsageErrors naming the input", 
   CHECK(error_of("softmax[data=a1a,reg=l1]").find("reg=l1") != std::string::npos);
   CHECK(error_of("softmax[data=a1a,reg=ridge,lambda=-1]").find("lambda") != std::string::npos);
   CHECK(error_of("softmax[data=a1a,classes=3]").find("classes") != std::string::npos);
+}
+
+TEST_CASE("mlp constants: L and L_i are the Hessian's spectral norm at x0", "[blocks]") {
+  // Independent oracle: the full Hessian at x0 from central differences of the gradient, column by
+  // column, symmetrised; its largest |eigenvalue|.
+  Files f;
+  ProblemOptions o;
+  o.data_dir = COMMOPT_SHARED_DATASETS;
+  MlpOptions mo;
+  mo.hidden = 3;
+  mo.lambda = 0.01;
+  mo.disk_cache = false;
+  const Spec spec = Spec::parse("mlp[data=" + f.three() + "]", "--problem");
+  for (Activation act : {Activation::tanh, Activation::relu}) {
+    mo.activation = act;
+    MlpProblem p(load_problem_data(spec, 2, o), 2, mo, "mlp");
+    const Vec x0 = p.initial_point();
+    const ProblemConstants c = p.compute_constants();
+    const auto hessian_norm = [&](int worker) {  // worker −1: f = mean of the f_i
+      const Index d = p.dim();
+      Eigen::MatrixXd H(d, d);
+      Vec gp, gm, x = x0, t;
+      const double h = 1e-5;
+      const auto grad = [&](const Vec& at, Vec& g) {
+        if (worker >= 0) return p.grad(worker, at, g);
+        g.setZero(d);
+        for (int i = 0; i < 2; ++i) {
+          p.grad(i, at, t);
+          g += t / 2;
+        }
+      };
+      for (Index k = 0; k < d; ++k) {
+        x[k] = x0[k] + h;
+        grad(x, gp);
+        x[k] = x0[k] - h;
+        grad(x, gm);
+        x[k] = x0[k];
+        H.col(k) = (gp - gm) / (2 * h);
+      }
+      const Eigen::MatrixXd S = (H + H.transpose()) / 2;
+      return Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(S).eigenvalues().cwiseAbs().maxCoeff();
+    };
+    CHECK(c.L == Approx(hessian_norm(-1)).epsilon(0.02));
+    for (int i = 0; i < 2; ++i) CHECK(c.L_i[static_cast<std::size_t>(i)] == Approx(hessian_norm(i)).epsilon(0.02));
+  }
 }
