@@ -321,3 +321,27 @@ TEST_CASE("mlp constants: L and L_i are the Hessian's spectral norm at x0", "[bl
     for (int i = 0; i < 2; ++i) CHECK(c.L_i[static_cast<std::size_t>(i)] == Approx(hessian_norm(i)).epsilon(0.02));
   }
 }
+
+TEST_CASE("k-class softmax and mlp: a process holding some workers computes their oracles alike", "[blocks]") {
+  for (const char* spec : {"softmax[data=a1a,reg=ridge]", "mlp[data=a1a,hidden=3]"}) {
+    INFO(spec);
+    ProblemOptions o;
+    o.data_dir = COMMOPT_SHARED_DATASETS;
+    o.split = "shuffled";
+    o.seed = 4;
+    const auto full = make_problem(Spec::parse(spec, "--problem"), 4, o);
+    o.worker_begin = 1;
+    o.worker_end = 3;
+    o.constants = full->constants();
+    const auto part = make_problem(Spec::parse(spec, "--problem"), 4, o);
+    CHECK(part->constants() == full->constants());
+    CHECK(part->initial_point() == full->initial_point());
+    const Vec x = random_vec(full->dim(), 0.2, 9);
+    for (int i = 1; i < 3; ++i) {
+      CHECK(part->samples(i) == full->samples(i));
+      Vec a, b;
+      CHECK(part->loss_grad(i, x, a) == full->loss_grad(i, x, b));
+      CHECK(a == b);
+    }
+  }
+}
