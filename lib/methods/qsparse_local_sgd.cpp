@@ -217,6 +217,8 @@ MethodEntry qsparse_local_sgd_entry() {
   e.params = option_docs(kQsparseFields);
   e.params.insert(e.params.begin(), kStepsizeParam);
   e.params.insert(e.params.end(), kScheduleParams.begin(), kScheduleParams.end());
+  for (ParamDoc& d : e.params)  // the theorem-driven default (Thm 2) on strongly convex problems
+    if (d.name == "schedule") d.default_value = "constant (mu = 0); inv[a] of Thm 2 (mu > 0)";
   e.default_compressor = "qtopk[ratio=0.1,s=256]";
   e.build = &build_qsparse;
   TheoremCard& c = e.card;
