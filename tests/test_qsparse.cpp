@@ -5,6 +5,8 @@
 
 #include "test_method_helpers.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "core/error.hpp"
@@ -155,6 +157,41 @@ TEST_CASE("qsparse async: each worker syncs every H rounds and the master applie
   }
 }
 
+TEST_CASE("qsparse gap=random: sync sets with gaps in [1, H], one set for all (sync) or one per worker (async)",
+          "[qsparse]") {
+  const auto p = problem(kA1a, 4);
+  const int H = 5, n = 4;
+  for (const std::string mode : {"sync", "async"}) {
+    INFO(mode);
+    MethodInstance m = build(*p, fmt::format("qsparse_local_sgd[H={},gap=random,sync={}]", H, mode), "topk[k=4]");
+    Rounds net(*p, m);
+    std::vector<int> last(n, 0), syncs(n, 0);
+    std::vector<std::vector<int>> gaps(n);
+    bool differ = false;
+    for (int t = 0; t < 200; ++t) {
+      net.run(t);
+      for (int i = 0; i < n; ++i) {
+        if (mode == "sync") CHECK(net.ups[i].sent == net.ups[0].sent);
+        differ = differ || net.ups[i].sent != net.ups[0].sent;
+        if (!net.ups[i].sent) continue;
+        CHECK((t + 1) - last[i] >= 1);
+        CHECK((t + 1) - last[i] <= H);
+        gaps[i].push_back((t + 1) - last[i]);
+        last[i] = t + 1, ++syncs[i];
+      }
+    }
+    for (int i = 0; i < n; ++i) {
+      CHECK(200 - last[i] <= H);
+      CHECK(std::set<int>(gaps[i].begin(), gaps[i].end()).size() == static_cast<std::size_t>(H));  // every gap occurs
+    }
+    CHECK(differ == (mode == "async"));
+    const auto rows = qsparse_virtual_sequence_rows(*p, fmt::format("qsparse_local_sgd[H={},gap=random,sync={}]", H, mode),
+                                                    "topk[k=4]", 60);
+    CHECK(rows[0].verdict == "pass");
+    CHECK(rows[1].verdict == "pass");
+  }
+}
+
 TEST_CASE("qsparse: momentum buffers are local (Nesterov and heavy ball follow their recursions)", "[qsparse]") {
   const auto p = problem(kA1a, 4);
   for (const bool nesterov : {true, false}) {
@@ -201,7 +238,7 @@ TEST_CASE("qsparse: bad specs are usage errors", "[qsparse]") {
   for (const std::string bad :
        {"qsparse_local_sgd[H=0]", "qsparse_local_sgd[sync=sometimes]", "qsparse_local_sgd[memory=maybe]",
         "qsparse_local_sgd[momentum=1]", "qsparse_local_sgd[nesterov=yes]", "qsparse_local_sgd[batch=-1]",
-        "qsparse_local_sgd[schedule=cosine]", "local_sgd[momentum=-0.1]", "local_sgd[nesterov=1]"}) {
+        "qsparse_local_sgd[schedule=cosine]", "qsparse_local_sgd[gap=sometimes]", "local_sgd[momentum=-0.1]", "local_sgd[nesterov=1]"}) {
     INFO(bad);
     CHECK_THROWS_AS(build(*p, bad, "identity"), UsageError);
   }

@@ -13,6 +13,8 @@
 //          syncing workers: x̂_{t+1} = a_r = x_{t+1}
 // sync=sync (Alg. 1): I_T = {t : t ≡ 0 mod H}, a_r = x_t for every r. sync=async (Alg. 2): worker r
 // syncs at t ≡ ⌊rH/R⌋ mod H (staggered, gap H, staleness < H) and sends its update relative to a_r.
+// gap=random: after each sync (and at the start) the next sync comes 1 + below(H) steps later, drawn
+// from the shared stream (sync: one sync set for all) or from the worker's own (async): gap ≤ H.
 // memory=off drops m (no error feedback: an ablation). wipe_on_decay=true zeroes m at the drops of
 // schedule=step (the official code wipes the memory at its LR-decay boundaries).
 // Virtual sequence [DERIVED here; §5.1 states the sync case]: x̃ = x − (1/R) Σ_r (m_r + a_r − x̂_r)
@@ -42,6 +44,7 @@ namespace {
 struct QsparseOptions {
   long long H = 4;                  // gap of the sync set
   std::string sync = "sync";        // sync (Alg. 1) | async (Alg. 2)
+  std::string gap = "fixed";        // fixed (every H steps) | random (1 + below(H) steps)
   long long batch = 16;             // rows per local step; 0 = full local gradient
   double momentum = 0;              // local momentum β
   std::string nesterov = "true";    // Nesterov (true) or heavy-ball (false) local momentum
@@ -51,6 +54,7 @@ struct QsparseOptions {
 const std::vector<OptionField<QsparseOptions>> kQsparseFields = {
     option_field("H", &QsparseOptions::H, "gap of the sync set: a worker syncs every H local steps"),
     option_field("sync", &QsparseOptions::sync, "sync (Alg. 1: all workers every H steps) | async (Alg. 2: staggered)"),
+    option_field("gap", &QsparseOptions::gap, "fixed: sync every H steps | random: the next sync 1 + below(H) steps later"),
     option_field("batch", &QsparseOptions::batch, "rows per local step, drawn with replacement (0 = full local gradient)"),
     option_field("momentum", &QsparseOptions::momentum, "local momentum beta in [0, 1); buffers stay on the worker"),
     option_field("nesterov", &QsparseOptions::nesterov, "true: Nesterov momentum (official code) | false: heavy ball"),
@@ -69,11 +73,16 @@ class QsparseWorker final : public WorkerLogic, public QsparseWorkerView {
     int H, offset, batch;
     double beta;
     bool nesterov, memory, wipe;
+    bool random_gap = false;
+    std::uint64_t seed = 0;
+    int stream = kServer;  // random gaps: kServer (one sync set for all) or the worker's index
   };
   QsparseWorker(const Vec& x0, CompressorPtr up, CompressorPtr down, Config cfg)
       : cfg_(std::move(cfg)), up_(std::move(up)), down_(std::move(down)), x_(x0), xhat_(x0), a_(x0),
         m_(Vec::Zero(x0.size())), v_(Vec::Zero(x0.size())), g_(Vec::Zero(x0.size())), d_(Vec::Zero(x0.size())),
-        u_(x0.size()), rows_(static_cast<std::size_t>(cfg_.batch)) {}
+        u_(x0.size()), rows_(static_cast<std::size_t>(cfg_.batch)) {
+    if (cfg_.random_gap) next_sync_ = 1 + draw_gap(0);
+  }
 
   void apply(const Message& down, WorkerEnv&) override {
     down_->add_decoded(down, -1.0, x_);  // the replica: x_{t+1} = x_t − (1/R) Σ g
@@ -103,7 +112,8 @@ class QsparseWorker final : public WorkerLogic, public QsparseWorkerView {
       else d_ = v_;                                  // heavy ball: d = v
     }
     xhat_ -= eta_ * d_;  // x̂_{t+1/2} = x̂_t − η_t d_t
-    synced_ = (t + 1) % cfg_.H == cfg_.offset;
+    synced_ = cfg_.random_gap ? t + 1 == next_sync_ : (t + 1) % cfg_.H == cfg_.offset;
+    if (synced_ && cfg_.random_gap) next_sync_ = t + 2 + draw_gap(t + 1);  // t+1 ∈ I_T; the next one
     if (!synced_) return;  // t+1 ∉ I_T^{(r)}: nothing crosses the wire
     u_ = a_ - xhat_;       // the net local update since the last sync
     if (cfg_.memory) u_ += m_;
@@ -125,12 +135,17 @@ class QsparseWorker final : public WorkerLogic, public QsparseWorkerView {
   bool synced_last() const override { return synced_; }
 
  private:
+  long long draw_gap(long long round) const {  // below(H) ∈ [0, H): the next sync 1..H steps later
+    return static_cast<long long>(Rng(cfg_.seed, cfg_.stream, round, Purpose::participation)
+                                      .below(static_cast<std::uint64_t>(cfg_.H)));
+  }
   Config cfg_;
   CompressorPtr up_, down_;
   Vec x_, xhat_, a_, m_, v_, g_, d_, u_;
   std::vector<int> rows_;
   double eta_ = 0;
   bool synced_ = false;
+  long long next_sync_ = 0;
 };
 
 // The master: absorbs the syncing workers' g_r and, at the next round's broadcast, steps
@@ -173,8 +188,11 @@ MethodInstance build_qsparse(const MethodSetup& s) {
                             parse_flag(s.method, "nesterov", o.nesterov, "true", "false"),
                             parse_flag(s.method, "memory", o.memory, "on", "off"),
                             parse_flag(s.method, "wipe_on_decay", o.wipe_on_decay, "true", "false")};
+  cfg.random_gap = parse_flag(s.method, "gap", o.gap, "random", "fixed");
+  cfg.seed = s.seed;
   MethodInstance inst;
   inst.info["constants"] = constants_json(c);
+  inst.info["gap"] = o.gap;
   inst.info["H"] = o.H, inst.info["batch"] = o.batch;
   inst.info["sync"] = o.sync, inst.info["memory"] = o.memory, inst.info["momentum"] = o.momentum;
   inst.info["nesterov"] = cfg.nesterov, inst.info["wipe_on_decay"] = cfg.wipe;
@@ -198,6 +216,7 @@ MethodInstance build_qsparse(const MethodSetup& s) {
   for (int i = 0; i < n; ++i) {
     QsparseWorker::Config ci = cfg;
     ci.offset = async ? static_cast<int>((static_cast<long long>(i) * o.H / n) % o.H) : 0;
+    ci.stream = async ? i : kServer;
     inst.workers.push_back(std::make_unique<QsparseWorker>(x0, make_compressor(s.compressor, d, s.value_bits,
                                                                                worker_context(p, i)),
                                                            dense_codec(d, s.value_bits), std::move(ci)));
