@@ -21,8 +21,9 @@
 // moves by exactly −η_t (1/R) Σ_r d_r at every round, sync or not, in both modes; with a_r = x it is
 // (1/R) Σ_r (x̂_r − m_r). Proof: a non-syncing worker changes x̂_r by −η_t d_r; a syncing one ends
 // with m_r' + a_r' − x̂_r' = m_r + a_r − x̂_{t+1/2} − g_r while x moves by −g_r/R. (theory/qsparse_checks.cpp)
-// Downlink: the master's step (1/R)Σ g_r, dense, one broadcast per round with an upload (the
-// paper's plots count the uplink only, §5.4, UNSURE); every worker keeps a replica of x.
+// Downlink (§5.4 UNSURE; the paper's plots count the uplink only), one broadcast per round with an
+// upload, every worker keeping a replica of x: down=dense sends the master's step (1/R)Σ g_r densely;
+// down=messages forwards the syncing workers' g_r themselves (forwarded.hpp: an allgather).
 // Step size (stepsize=theory): μ > 0 — Thm 2's η_t = 8/(μ(a+t)), a = max{4H/γ, 32κ, H, 2}, i.e.
 // η_0 = 8/(μa) with the default schedule inv[a]; μ = 0 — η = 1/(2L), the largest step that Thm 1's
 // condition Ĉ/√T ≤ 1/(2L) allows, constant. Both recalled (paper_recalled), constants unverified.
@@ -35,6 +36,7 @@
 #include "methods/entries.hpp"
 #include "methods/options.hpp"
 #include "methods/common.hpp"
+#include "methods/forwarded.hpp"
 #include "methods/qsparse_local_sgd.hpp"
 #include "methods/schedule.hpp"
 
@@ -45,6 +47,7 @@ struct QsparseOptions {
   long long H = 4;                  // gap of the sync set
   std::string sync = "sync";        // sync (Alg. 1) | async (Alg. 2)
   std::string gap = "fixed";        // fixed (every H steps) | random (1 + below(H) steps)
+  std::string down = "dense";       // dense (the step) | messages (the g_r forwarded)
   long long batch = 16;             // rows per local step; 0 = full local gradient
   double momentum = 0;              // local momentum β
   std::string nesterov = "true";    // Nesterov (true) or heavy-ball (false) local momentum
@@ -55,6 +58,7 @@ const std::vector<OptionField<QsparseOptions>> kQsparseFields = {
     option_field("H", &QsparseOptions::H, "gap of the sync set: a worker syncs every H local steps"),
     option_field("sync", &QsparseOptions::sync, "sync (Alg. 1: all workers every H steps) | async (Alg. 2: staggered)"),
     option_field("gap", &QsparseOptions::gap, "fixed: sync every H steps | random: the next sync 1 + below(H) steps later"),
+    option_field("down", &QsparseOptions::down, "broadcast: dense (the master's step) | messages (forward the g_r)"),
     option_field("batch", &QsparseOptions::batch, "rows per local step, drawn with replacement (0 = full local gradient)"),
     option_field("momentum", &QsparseOptions::momentum, "local momentum beta in [0, 1); buffers stay on the worker"),
     option_field("nesterov", &QsparseOptions::nesterov, "true: Nesterov momentum (official code) | false: heavy ball"),
@@ -76,6 +80,8 @@ class QsparseWorker final : public WorkerLogic, public QsparseWorkerView {
     bool random_gap = false;
     std::uint64_t seed = 0;
     int stream = kServer;  // random gaps: kServer (one sync set for all) or the worker's index
+    bool forward = false;  // down=messages
+    int workers = 1;
   };
   QsparseWorker(const Vec& x0, CompressorPtr up, CompressorPtr down, Config cfg)
       : cfg_(std::move(cfg)), up_(std::move(up)), down_(std::move(down)), x_(x0), xhat_(x0), a_(x0),
@@ -85,7 +91,10 @@ class QsparseWorker final : public WorkerLogic, public QsparseWorkerView {
   }
 
   void apply(const Message& down, WorkerEnv&) override {
-    down_->add_decoded(down, -1.0, x_);  // the replica: x_{t+1} = x_t − (1/R) Σ g
+    if (cfg_.forward)  // the replica: x_{t+1} = x_t − (1/R) Σ g_r
+      for_each_forwarded(down, cfg_.workers, sub_, [&](const Message& g) { up_->add_decoded(g, -1.0 / cfg_.workers, x_); });
+    else
+      down_->add_decoded(down, -1.0, x_);
     if (synced_) xhat_ = x_, a_ = x_;    // a syncing worker restarts from the new master model
     synced_ = false;
   }
@@ -146,22 +155,35 @@ class QsparseWorker final : public WorkerLogic, public QsparseWorkerView {
   double eta_ = 0;
   bool synced_ = false;
   long long next_sync_ = 0;
+  Message sub_;  // down=messages: one forwarded g_r
 };
 
 // The master: absorbs the syncing workers' g_r and, at the next round's broadcast, steps
-// x_{t+1} = x_t − (1/R) Σ g_r and sends that step densely (no broadcast when nobody synced).
+// x_{t+1} = x_t − (1/R) Σ g_r and sends that step densely, or forwards the g_r (no broadcast when
+// nobody synced).
 class QsparseServer final : public ServerLogic {
  public:
-  QsparseServer(const Vec& x0, CompressorPtr up, CompressorPtr down, int n)
-      : x_(x0), step_(Vec::Zero(x0.size())), up_(std::move(up)), down_(std::move(down)), n_(n) {}
+  QsparseServer(const Vec& x0, CompressorPtr up, CompressorPtr down, int n, bool forward)
+      : x_(x0), step_(Vec::Zero(x0.size())), up_(std::move(up)), down_(std::move(down)), n_(n), forward_(forward),
+        ups_(static_cast<std::size_t>(n)) {}
   void absorb(std::span<const Message> ups, ServerEnv&) override {
     step_.setZero();
     pending_ = false;
+    if (forward_) {
+      for (std::size_t i = 0; i < ups.size(); ++i) ups_[i] = ups[i], pending_ = pending_ || ups[i].sent;
+      return;
+    }
     for (const Message& m : ups)
       if (m.sent) up_->add_decoded(m, 1.0 / n_, step_), pending_ = true;  // in worker order
   }
   void broadcast(ServerEnv& env, Message& down) override {
     if (!pending_) return;  // sent = false: zero bits, workers' apply() is not called
+    if (forward_) {
+      pack_forwarded(ups_, down);
+      for (const Message& g : ups_)  // in worker order, as the workers decode them
+        if (g.sent) up_->add_decoded(g, -1.0 / n_, x_);
+      return;
+    }
     Rng rng = env.rng(Purpose::server);
     down_->compress(step_, rng, down);
     down_->add_decoded(down, -1.0, x_);  // x_{t+1} = x_t − (1/R) Σ g_r (as decoded by the workers)
@@ -172,6 +194,8 @@ class QsparseServer final : public ServerLogic {
   Vec x_, step_;
   CompressorPtr up_, down_;
   int n_;
+  bool forward_;
+  std::vector<Message> ups_;  // down=messages: the round's uploads
   bool pending_ = false;
 };
 
@@ -190,6 +214,11 @@ MethodInstance build_qsparse(const MethodSetup& s) {
                             parse_flag(s.method, "wipe_on_decay", o.wipe_on_decay, "true", "false")};
   cfg.random_gap = parse_flag(s.method, "gap", o.gap, "random", "fixed");
   cfg.seed = s.seed;
+  cfg.forward = parse_flag(s.method, "down", o.down, "messages", "dense");
+  cfg.workers = n;
+  require_option(!cfg.forward || !make_compressor(s.compressor, d, s.value_bits, worker_context(p, 0))->needs_shared_randomness(),
+                 s.method, "down", o.down, "dense when the compressor (" + s.compressor.str() + ") needs shared randomness",
+                 "a forwarded message cannot carry the shared key");
   MethodInstance inst;
   inst.info["constants"] = constants_json(c);
   inst.info["gap"] = o.gap;
@@ -197,7 +226,7 @@ MethodInstance build_qsparse(const MethodSetup& s) {
   inst.info["sync"] = o.sync, inst.info["memory"] = o.memory, inst.info["momentum"] = o.momentum;
   inst.info["nesterov"] = cfg.nesterov, inst.info["wipe_on_decay"] = cfg.wipe;
   inst.info[kInfoStochastic] = o.batch > 0;
-  inst.info["downlink"] = "dense (1/R) sum g_r, one broadcast per round with an upload";
+  inst.info["down"] = o.down;
   // Thm 2 (μ > 0): η_t = 8/(μ(a+t)) with a = max{4H/γ, 32κ, H, 2}; Thm 1 (μ = 0): η = 1/(2L).
   const double gamma = make_compressor(s.compressor, d, s.value_bits)->constants().alpha;
   std::string default_schedule = "constant";
@@ -222,7 +251,7 @@ MethodInstance build_qsparse(const MethodSetup& s) {
                                                            dense_codec(d, s.value_bits), std::move(ci)));
   }
   inst.server = std::make_unique<QsparseServer>(x0, make_compressor(s.compressor, d, s.value_bits, worker_context(p, 0)),
-                                                dense_codec(d, s.value_bits), n);
+                                                dense_codec(d, s.value_bits), n, cfg.forward);
   return inst;
 }
 
