@@ -228,7 +228,10 @@ MethodInstance build_qsparse(const MethodSetup& s) {
   inst.info[kInfoStochastic] = o.batch > 0;
   inst.info["down"] = o.down;
   // Thm 2 (μ > 0): η_t = 8/(μ(a+t)) with a = max{4H/γ, 32κ, H, 2}; Thm 1 (μ = 0): η = 1/(2L).
-  const double gamma = make_compressor(s.compressor, d, s.value_bits)->constants().alpha;
+  // γ: the contraction of Comp (§2); for an unbiased ω-compressor, that of C/(ω+1), 1/(ω+1).
+  const CompressorConstants cc = make_compressor(s.compressor, d, s.value_bits, worker_context(p, 0))->constants();
+  const double gamma = cc.kind == CompressorConstants::Kind::unbiased ? 1.0 / (1.0 + cc.omega) : cc.alpha;
+  inst.info["gamma"] = gamma;
   std::string default_schedule = "constant";
   double eta0 = 1.0 / (2.0 * c.L);
   std::string rule = "1/(2L), constant [Qsparse-local-SGD Thm 1 condition C/sqrt(T) <= 1/(2L), PAPER-recalled]";
@@ -285,7 +288,9 @@ MethodEntry qsparse_local_sgd_entry() {
   c.potential = "";
   c.notes = "binding: the virtual-sequence identity x~ = x - (1/R) sum_r (m_r + a_r - xhat_r) moves by -eta_t (1/R) "
             "sum_r d_r at every round (derived; power row: memory=off), and H=1/identity = gd, "
-            "identity compressor = local_sgd bit for bit. The recalled lemma/theorems are printed, not binding";
+            "identity compressor = local_sgd bit for bit. The recalled lemma/theorems are printed, not binding. "
+            "Comp must be contractive (topk, qtopk, signtopk, randk_biased, ...): an unbiased compressor with "
+            "omega >= 1 (randk scaled by d/k) is not, and the error feedback can diverge with it";
   e.check.run_checks = false;
   e.check.runs = {{"qsparse_local_sgd[H=4,batch=0]", "qtopk[k={k},s=4]"},
                   {"qsparse_local_sgd[H=3,sync=async,momentum=0.5]", "signtopk[k={k}]"}};
