@@ -58,3 +58,13 @@ CheckRow virtual_sequence_row(const Objective& problem, const std::string& metho
 CheckRow local_sgd_consistency_row(const Objective& problem, long long rounds);
 
 }  // namespace commopt
+
+namespace commopt {
+// Qsparse-local-SGD (theory/qsparse_checks.cpp): the virtual-sequence identity and its power row
+// (memory=off), the recalled memory lemma (not binding), and the consistency with gd / local_sgd.
+std::vector<CheckRow> qsparse_virtual_sequence_rows(const Objective& problem, const std::string& method,
+                                                    const std::string& compressor, long long rounds);
+CheckRow qsparse_memory_bound_row(const Objective& problem, const std::string& method, const std::string& compressor,
+                                  long long rounds);
+std::vector<CheckRow> qsparse_consistency_rows(const Objective& problem, long long rounds);
+}  // namespace commopt

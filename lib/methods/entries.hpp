@@ -16,6 +16,7 @@ MethodEntry dasha_pp_page_entry();
 MethodEntry dasha_pp_mvr_entry();
 MethodEntry lag_entry();             // lag.cpp
 MethodEntry local_sgd_entry();       // local_sgd.cpp
+MethodEntry qsparse_local_sgd_entry();  // qsparse_local_sgd.cpp
 MethodEntry dist_ef_sgd_entry();     // dist_ef_sgd.cpp
 MethodEntry marina_entry();          // marina.cpp
 MethodEntry pp_marina_entry();

@@ -4,6 +4,11 @@
 //   x̂_i ← x^t;  H times: x̂_i ← x̂_i − γ ∇f_{i,B}(x̂_i)   (minibatch of B rows drawn with
 //   replacement from worker i's shard; batch=0 uses the full local gradient)
 //   send Δ_i = x̂_i − x^t densely;  server: x^{t+1} = x^t + (1/n) Σ_i Δ_i (the model average).
+// Local momentum (momentum=β > 0; buffers stay on the worker across rounds, as in the official
+// Qsparse code, ef-local-lazy.md §5.1): v ← βv + ∇f_{i,B}(x̂_i), x̂_i ← x̂_i − γ_s (∇f + βv) (nesterov=true,
+// TF's MomentumOptimizer) or x̂_i ← x̂_i − γ_s v (nesterov=false). γ_s follows the shared schedule
+// (schedule.hpp) over the local step counter s = tH + h; the defaults (β = 0, constant) are plain
+// local SGD with the traces it always had.
 // Step size: γ = 1/(2L), the condition η ≤ 1/(2L) of Qsparse-local-SGD Thm 1 [PAPER-recalled].
 #include <fmt/format.h>
 
@@ -11,6 +16,7 @@
 #include "methods/card_helpers.hpp"
 #include "methods/entries.hpp"
 #include "methods/options.hpp"
+#include "methods/schedule.hpp"
 #include "methods/step_server.hpp"
 
 namespace commopt {
@@ -19,24 +25,31 @@ namespace {
 struct LocalSgdOptions {
   long long H = 5;       // local steps per communication
   long long batch = 64;  // rows per local step; 0 = full local gradient
+  double momentum = 0;   // local momentum β
+  std::string nesterov = "true";
 };
 const std::vector<OptionField<LocalSgdOptions>> kLocalSgdFields = {
     option_field("H", &LocalSgdOptions::H, "local steps per communication"),
     option_field("batch", &LocalSgdOptions::batch, "rows per local step, drawn with replacement (0 = full local gradient)"),
+    option_field("momentum", &LocalSgdOptions::momentum, "local momentum beta in [0, 1); buffers stay on the worker"),
+    option_field("nesterov", &LocalSgdOptions::nesterov, "true: Nesterov momentum | false: heavy ball"),
 };
 LocalSgdOptions parse_local_sgd(const Spec& spec) {
   const LocalSgdOptions o = parse_options(spec, kLocalSgdFields);
   require_option(o.H >= 1, spec, "H", o.H, ">= 1");
   require_option(o.batch >= 0, spec, "batch", o.batch, ">= 0 (0 = full gradient)");
+  require_option(o.momentum >= 0 && o.momentum < 1, spec, "momentum", o.momentum, "in [0, 1)");
+  require_option(o.nesterov == "true" || o.nesterov == "false", spec, "nesterov", o.nesterov, "true or false");
   return o;
 }
 
 class LocalSgdWorker final : public ReplicaWorker {
  public:
-  LocalSgdWorker(const Vec& x0, int value_bits, double gamma, int H, int batch)
+  LocalSgdWorker(const Vec& x0, int value_bits, StepSchedule schedule, int H, int batch, double beta, bool nesterov)
       : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), -1.0),
-        up_codec_(dense_codec(static_cast<int>(x0.size()), value_bits)), gamma_(gamma), H_(H), batch_(batch),
-        rows_(static_cast<std::size_t>(batch)) {}
+        up_codec_(dense_codec(static_cast<int>(x0.size()), value_bits)), schedule_(std::move(schedule)), H_(H),
+        batch_(batch), beta_(beta), nesterov_(nesterov), rows_(static_cast<std::size_t>(batch)),
+        v_(Vec::Zero(x0.size())) {}
 
   void upload(WorkerEnv& env, Message& up) override {
     const Objective& p = *env.problem;
@@ -52,7 +65,14 @@ class LocalSgdWorker final : public ReplicaWorker {
         p.minibatch_grad(env.worker, local_, rows_, grad_);
         env.grad_evals += batch_;
       }
-      local_ -= gamma_ * grad_;  // x̂_i ← x̂_i − γ ∇f_{i,B}(x̂_i)
+      const double gamma = schedule_.at(static_cast<long long>(env.round) * H_ + h);
+      if (beta_ == 0) {
+        local_ -= gamma * grad_;  // x̂_i ← x̂_i − γ ∇f_{i,B}(x̂_i)
+      } else {
+        v_ = beta_ * v_ + grad_;  // v ← βv + ∇f_{i,B}(x̂_i), local
+        if (nesterov_) local_ -= gamma * (grad_ + beta_ * v_);
+        else local_ -= gamma * v_;
+      }
     }
     local_ -= x_;  // Δ_i = x̂_i − x^t
     Rng crng = env.compress_rng(*up_codec_);
@@ -61,10 +81,12 @@ class LocalSgdWorker final : public ReplicaWorker {
 
  private:
   CompressorPtr up_codec_;
-  double gamma_;
+  StepSchedule schedule_;
   int H_, batch_;
+  double beta_;
+  bool nesterov_;
   std::vector<int> rows_;
-  Vec local_, grad_;
+  Vec local_, grad_, v_;
 };
 
 MethodInstance build_local_sgd(const MethodSetup& s) {
@@ -78,12 +100,17 @@ MethodInstance build_local_sgd(const MethodSetup& s) {
   inst.info["H"] = H;
   inst.info["batch"] = batch;
   inst.info[kInfoStochastic] = batch > 0;
+  inst.info["momentum"] = opts.momentum;
+  inst.info["nesterov"] = opts.nesterov == "true";
   inst.stepsize = resolve_stepsize(s.method, 1.0 / (2.0 * c.L),
                                    "1/(2L) [Qsparse-local-SGD Thm 1 condition, PAPER-recalled]", inst.info);
+  const StepSchedule schedule = parse_schedule(s.method, inst.stepsize);
+  record_schedule(schedule, inst.info);
   const Vec x0 = p.initial_point();
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<LocalSgdWorker>(x0, s.value_bits, inst.stepsize, static_cast<int>(H),
-                                                            static_cast<int>(batch)));
+    inst.workers.push_back(std::make_unique<LocalSgdWorker>(x0, s.value_bits, schedule, static_cast<int>(H),
+                                                            static_cast<int>(batch), opts.momentum,
+                                                            opts.nesterov == "true"));
   // The server averages the Δ_i and moves x by +mean Δ (a step of −1 on the averaged message).
   inst.server = std::make_unique<StepServer>(x0, dense_codec(d, s.value_bits), dense_codec(d, s.value_bits),
                                              s.value_bits, -1.0, n, StepServer::Mode::replace);
@@ -99,6 +126,7 @@ MethodEntry local_sgd_entry() {
   e.paper = "Basu et al., NeurIPS 2019 (Qsparse-local-SGD with identity compressor), Thm 1 condition";
   e.params = option_docs(kLocalSgdFields);
   e.params.insert(e.params.begin(), kStepsizeParam);
+  e.params.insert(e.params.end(), kScheduleParams.begin(), kScheduleParams.end());
   e.uses_compressor = false;
   e.default_compressor = "identity";
   e.build = &build_local_sgd;
