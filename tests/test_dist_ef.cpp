@@ -110,6 +110,8 @@ TEST_CASE("dist-EF virtual sequence holds across a step drop with the rescaling,
   // Before the drop the ablation is the same algorithm: 20 rounds see no violation.
   CHECK(virtual_sequence_rows(a1a(), "dist_ef_sgd[rescale=off,schedule=step[at=20,factor=0.5]]", "scaled_sign",
                               20)[0].verdict == "pass");
+  // Minibatch runs: the check cannot see the sampled rows and says so.
+  CHECK(virtual_sequence_rows(a1a(), "dist_ef_sgd[batch=4]", "scaled_sign", 5)[0].verdict == "skipped");
 }
 
 TEST_CASE("dist-EF-SGDM virtual sequence (Nesterov momentum, weight decay) is exact across drops", "[dist_ef]") {

@@ -79,6 +79,11 @@ std::vector<double> virtual_sequence_residuals(const Objective& p, const std::st
 std::vector<CheckRow> virtual_sequence_rows(const Objective& p, const std::string& method, const std::string& comp,
                                             long long rounds) {
   CheckRow r{"virtual-sequence", method + " + " + comp, p.name(), 0, 1e-12, "", "derived", ""};
+  if (Spec::parse(method, "--method").get_int("batch", 0) != 0) {
+    r.verdict = "skipped";
+    r.note = "the identity is checked with full local gradients (batch=0): the sampled rows are the workers' own";
+    return {r};
+  }
   StepSchedule sched;
   const std::vector<double> res = virtual_sequence_residuals(p, method, comp, rounds, sched);
   r.measured = *std::max_element(res.begin(), res.end());

@@ -214,6 +214,9 @@ MethodEntry make_entry(bool signum) {
   c.notes = "binding check: x^{t+1} = x^t - eta_t sign(sum_i sign(m_i)), the vote recomputed from the problem's "
             "gradients; power: the tie=plus run breaks the tie=zero identity";
   e.check.run_checks = false;
+  // The defaults, and a step decay inside the checked rounds (signSGD: with the 1-bit conventions).
+  e.check.runs = {{"", ""},
+                  {e.name + (signum ? "[" : "[zero=plus,tie=plus,") + "schedule=step[at=20,factor=0.5]]", ""}};
   e.check.extra = {"majority-vote"};
   return e;
 }
