@@ -50,9 +50,19 @@ struct RunCheckOptions {
 std::vector<CheckRow> run_rows(const Objective& problem, const std::string& method,
                                const std::optional<std::string>& compressor, const RunCheckOptions& opts);
 
-// Check 5: the virtual-sequence identity of dist-EF-SGD (ef-local-lazy.md §6.1) on every round.
-CheckRow virtual_sequence_row(const Objective& problem, const std::string& method, const std::string& compressor,
-                              long long rounds);
+// Check 5: the virtual-sequence identity of dist-EF-SGD(M) (ef-local-lazy.md §6.1, dist_ef_sgd.cpp) on
+// every round, across the run's step-size schedule; plus its power row when the step changes inside
+// the checked rounds (the method with rescale=off must break the identity exactly there).
+std::vector<CheckRow> virtual_sequence_rows(const Objective& problem, const std::string& method,
+                                            const std::string& compressor, long long rounds);
+
+// signsgd_mv / signum_mv: x^{t+1} = x^t − η_t sign(Σ_i sign(m_i^t)) with the run's sign(0) and tie
+// conventions, the votes recomputed from the problem's gradients; plus the power row (the run with
+// the other tie convention must break the identity).
+std::vector<CheckRow> majority_vote_rows(const Objective& problem, const std::string& method, long long rounds);
+
+// `method` (a method spec) with key=value set (replacing a value it already has).
+std::string with_method_param(const std::string& method, const std::string& key, const std::string& value);
 
 // local_sgd[H=1,batch=0] has the iterates of gd with the same step size.
 CheckRow local_sgd_consistency_row(const Objective& problem, long long rounds);

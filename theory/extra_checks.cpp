@@ -8,8 +8,10 @@ const std::vector<ExtraCheck>& extra_checks() {
   static const std::vector<ExtraCheck> table = {
       {"virtual-sequence", true,
        [](const Objective& p, const ExtraCheckRun& r) {
-         return std::vector<CheckRow>{virtual_sequence_row(p, r.method, r.compressor, r.rounds)};
+         return virtual_sequence_rows(p, r.method, r.compressor, r.rounds);
        }},
+      {"majority-vote", true,
+       [](const Objective& p, const ExtraCheckRun& r) { return majority_vote_rows(p, r.method, r.rounds); }},
       {"gd-consistency", false,
        [](const Objective& p, const ExtraCheckRun&) { return std::vector<CheckRow>{local_sgd_consistency_row(p, 50)}; }},
       {"qsparse-virtual-sequence", true, [](const Objective& p, const ExtraCheckRun& r) { return qsparse_virtual_sequence_rows(p, r.method, r.compressor, r.rounds); }},

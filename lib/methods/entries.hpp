@@ -18,6 +18,11 @@ MethodEntry lag_entry();             // lag.cpp
 MethodEntry local_sgd_entry();       // local_sgd.cpp
 MethodEntry qsparse_local_sgd_entry();  // qsparse_local_sgd.cpp
 MethodEntry dist_ef_sgd_entry();     // dist_ef_sgd.cpp
+MethodEntry dist_ef_sgdm_entry();
+MethodEntry dist_ef_blocksgd_entry();
+MethodEntry dist_ef_blocksgdm_entry();
+MethodEntry signsgd_mv_entry();      // signsgd_mv.cpp
+MethodEntry signum_mv_entry();
 MethodEntry marina_entry();          // marina.cpp
 MethodEntry pp_marina_entry();
 MethodEntry vr_marina_entry();       // vr_marina.cpp

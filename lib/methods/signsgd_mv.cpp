@@ -1,0 +1,229 @@
+// signsgd_mv, signum_mv — signSGD and Signum with majority vote: Bernstein, Wang, Azizzadenesheli,
+// Anandkumar, "signSGD: Compressed Optimisation for Non-Convex Problems", ICML 2018, Alg. 1 and Thm 1
+// (majority vote: Thm 2); Bernstein, Zhao, Azizzadenesheli, Anandkumar, ICLR 2019 (Signum with
+// majority vote). Spec: ../shared/methods/ef-local-lazy.md §10.1, §13 "sign(0)". Iteration t:
+//   worker i: m_i = β m_i + (1−β) g_i(x^t)   (Signum; signSGD sends g_i itself);  push s_i = sign(m_i)
+//   server:   V = sign(Σ_i s_i)   (the majority vote);  broadcast V
+//   all:      x^{t+1} = x^t − η_t V
+// Conventions (a parameter each, defaults from the official comm.h dist_sign_sgd): the workers'
+// sign(0) is zero=zero|plus|minus, the vote of a tie (Σ_i s_i = 0) is tie=zero|plus|minus.
+// Bits, from the encoded messages: a ±1 vector costs d bits; a vector that may hold zeros (zero=zero,
+// tie=zero) costs one flag bit plus, when it holds a zero, a d-bit nonzero mask and one sign bit
+// per nonzero entry: 1 + d without zeros, up to 1 + 2d. The paper's "d bits each way" is the
+// zero=plus,tie=plus setting.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "compress/sign.hpp"
+#include "compress/sparse_coding.hpp"
+#include "core/error.hpp"
+#include "methods/card_helpers.hpp"
+#include "methods/common.hpp"
+#include "methods/entries.hpp"
+#include "methods/options.hpp"
+#include "methods/schedule.hpp"
+
+namespace commopt {
+namespace {
+
+// sign(x) with sign(0) = `zero` ∈ {−1, 0, +1}.
+// WIRE FORMAT, zero = ±1: d bits, bit j = 1 iff entry j is −1 (as the `sign` compressor).
+// zero = 0: [flag: 1 iff an entry is 0][flag: d-bit mask, bit j = 1 iff entry j ≠ 0][one sign bit
+// per sent entry, 1 = −1], the sent entries being all d without the mask.
+class VoteCodec final : public Compressor {
+ public:
+  VoteCodec(int d, int zero) : Compressor(d, ValueCodec{}), zero_(zero) {}
+  std::string name() const override { return fmt::format("vote_sign[zero={}]", zero_); }
+  CompressorConstants constants() const override { return CompressorConstants{}; }
+  void compress(const Vec& x, Rng& /*rng*/, Message& out) const override {
+    check_input_size(x, d_, "vote_sign");
+    BitWriter w(out.bytes);
+    bool any_zero = false;
+    if (zero_ == 0) {
+      for (int j = 0; j < d_ && !any_zero; ++j) any_zero = !(x[j] > 0.0) && !(x[j] < 0.0);
+      w.put_bit(any_zero);
+    }
+    if (any_zero) {
+      for (int j = 0; j < d_; ++j) w.put_bit(x[j] > 0.0 || x[j] < 0.0);
+      for (int j = 0; j < d_; ++j)
+        if (x[j] > 0.0 || x[j] < 0.0) w.put_bit(x[j] < 0.0);
+    } else {
+      put_sign_bits(x.data(), d_, zero_ < 0, w);  // sign(0) = −1 for zero=minus, +1 otherwise
+    }
+    out.bits = w.bits();
+    out.sent = true;
+    out.index_coding = IndexCoding::none;
+  }
+  void add_decoded(const Message& m, double scale, Vec& acc) const override {
+    if (!m.sent) return;
+    check_input_size(acc, d_, "vote_sign");
+    BitReader r = m.reader();
+    if (zero_ == 0 && r.get_bit()) {
+      BitReader signs = m.reader();
+      signs.skip(1 + static_cast<std::uint64_t>(d_));
+      for (int j = 0; j < d_; ++j)
+        if (r.get_bit()) acc[j] += signs.get_bit() ? -scale : scale;
+      return;
+    }
+    for (int j = 0; j < d_; ++j) acc[j] += r.get_bit() ? -scale : scale;
+  }
+
+ private:
+  int zero_;
+};
+
+struct SignMvOptions {
+  long long batch = 0;
+  std::string zero = "zero";
+  std::string tie = "zero";
+  double beta = 0.9;
+};
+const std::vector<OptionField<SignMvOptions>> kFields = {
+    option_field("batch", &SignMvOptions::batch, "rows per gradient, drawn with replacement (0 = full local gradient)"),
+    option_field("zero", &SignMvOptions::zero, "the workers' sign(0): zero (comm.h, costs a flag bit), plus or minus"),
+    option_field("tie", &SignMvOptions::tie, "the vote of a tie sum_i s_i = 0: zero (comm.h), plus or minus"),
+};
+const std::vector<OptionField<SignMvOptions>> kBetaField = {
+    option_field("beta", &SignMvOptions::beta, "Signum momentum beta in [0, 1): m = beta m + (1 - beta) g"),
+};
+
+int convention(const Spec& m, const char* field, const std::string& v) {
+  require_option(v == "zero" || v == "plus" || v == "minus", m, field, v, "zero, plus or minus");
+  return v == "plus" ? 1 : v == "minus" ? -1 : 0;
+}
+
+class SignMvWorker final : public WorkerLogic {
+ public:
+  SignMvWorker(const Vec& x0, int zero, int tie, const StepSchedule& sched, double beta, int batch)
+      : x_(x0), up_(static_cast<int>(x0.size()), zero), down_(static_cast<int>(x0.size()), tie), sched_(sched),
+        beta_(beta), batch_(batch), rows_(static_cast<std::size_t>(batch)), m_(Vec::Zero(x0.size())) {}
+  void apply(const Message& down, WorkerEnv& env) override {
+    down_.add_decoded(down, -sched_.at(env.round - 1), x_);  // x^t = x^{t−1} − η_{t−1} V
+  }
+  void upload(WorkerEnv& env, Message& up) override {
+    const Objective& p = *env.problem;
+    if (batch_ == 0) {
+      p.grad(env.worker, x_, g_);
+      env.grad_evals += p.samples(env.worker);
+    } else {
+      Rng rng = env.rng(Purpose::sample);
+      for (int& r : rows_) r = static_cast<int>(rng.below(static_cast<std::uint64_t>(p.samples(env.worker))));
+      p.minibatch_grad(env.worker, x_, rows_, g_);
+      env.grad_evals += batch_;
+    }
+    Rng rng = env.compress_rng(up_);
+    if (beta_ == 0) {
+      up_.compress(g_, rng, up);  // signSGD: sign(g_i)
+    } else {
+      m_ = beta_ * m_ + (1.0 - beta_) * g_;  // Signum: sign(m_i)
+      up_.compress(m_, rng, up);
+    }
+  }
+
+ private:
+  Vec x_;
+  VoteCodec up_, down_;
+  StepSchedule sched_;
+  double beta_;
+  int batch_;
+  std::vector<int> rows_;
+  Vec g_, m_;
+};
+
+class SignMvServer final : public ServerLogic {
+ public:
+  SignMvServer(const Vec& x0, int zero, int tie, const StepSchedule& sched)
+      : x_(x0), sum_(Vec::Zero(x0.size())), up_(static_cast<int>(x0.size()), zero),
+        down_(static_cast<int>(x0.size()), tie), sched_(sched) {}
+  void absorb(std::span<const Message> ups, ServerEnv&) override {
+    sum_.setZero();  // Σ_i s_i, integers held exactly
+    for (const Message& m : ups)
+      if (m.sent) up_.add_decoded(m, 1.0, sum_);
+  }
+  void broadcast(ServerEnv& env, Message& down) override {
+    Rng rng = env.rng(Purpose::server);
+    down_.compress(sum_, rng, down);                       // V = sign(Σ_i s_i), ties by `tie`
+    down_.add_decoded(down, -sched_.at(env.round - 1), x_);  // x^{t+1} = x^t − η_t V
+  }
+  const Vec& model() const override { return x_; }
+
+ private:
+  Vec x_, sum_;
+  VoteCodec up_, down_;
+  StepSchedule sched_;
+};
+
+MethodInstance build(const MethodSetup& s, bool signum) {
+  const Objective& p = *s.problem;
+  const Spec& m = s.method;
+  SignMvOptions o = parse_options(m, kFields);
+  if (signum) kBetaField[0].read(m, o);
+  else o.beta = 0;
+  require_option(o.batch >= 0, m, "batch", o.batch, ">= 0 (0 = full gradient)");
+  require_option(o.beta >= 0 && o.beta < 1, m, "beta", o.beta, "in [0, 1)");
+  const int zero = convention(m, "zero", o.zero), tie = convention(m, "tie", o.tie);
+  MethodInstance inst;
+  const auto& c = p.constants();
+  inst.info["constants"] = constants_json(c);
+  inst.info["batch"] = o.batch;
+  inst.info["zero"] = o.zero;
+  inst.info["tie"] = o.tie;
+  inst.info["beta"] = o.beta;
+  inst.info[kInfoStochastic] = o.batch > 0;
+  // Thm 1's eta = 1/sqrt(||L||_1 K) needs the coordinate-wise smoothness vector and the horizon K;
+  // with ||L||_1 <= d L only, the default is a heuristic: every sign step has ||V||^2 <= d.
+  inst.stepsize = resolve_stepsize(m, 1.0 / (c.L * p.dim()),
+                                   "1/(L d) heuristic: Thm 1's 1/sqrt(||L||_1 K) needs a coordinate-wise L", inst.info);
+  const StepSchedule sched = parse_schedule(m, inst.stepsize);
+  record_schedule(sched, inst.info);
+  const Vec x0 = p.initial_point();
+  for (int i = 0; i < p.workers(); ++i)
+    inst.workers.push_back(std::make_unique<SignMvWorker>(x0, zero, tie, sched, o.beta, static_cast<int>(o.batch)));
+  inst.server = std::make_unique<SignMvServer>(x0, zero, tie, sched);
+  return inst;
+}
+MethodInstance build_signsgd(const MethodSetup& s) { return build(s, false); }
+MethodInstance build_signum(const MethodSetup& s) { return build(s, true); }
+
+MethodEntry make_entry(bool signum) {
+  MethodEntry e;
+  e.name = signum ? "signum_mv" : "signsgd_mv";
+  e.doc = signum ? "Signum with majority vote: workers send sign(momentum), the server broadcasts the vote"
+                 : "signSGD with majority vote: workers send sign(g), the server broadcasts sign(sum of signs)";
+  e.paper = signum ? "Bernstein, Zhao, Azizzadenesheli, Anandkumar, ICLR 2019 (Signum, majority vote)"
+                   : "Bernstein, Wang, Azizzadenesheli, Anandkumar, ICML 2018, Alg. 1, Thm 1/2";
+  e.params = option_docs(kFields);
+  if (signum) e.params.push_back(option_docs(kBetaField)[0]);
+  e.params.insert(e.params.begin(), kStepsizeParam);
+  e.params.insert(e.params.end(), kScheduleParams.begin(), kScheduleParams.end());
+  e.uses_compressor = false;
+  e.default_compressor = "identity";
+  e.build = signum ? &build_signum : &build_signsgd;
+  TheoremCard& c = e.card;
+  c.paper = e.paper;
+  c.theorem = signum ? "Signum with majority vote (recalled, low confidence); majority-vote identity exact"
+                     : "Thm 1 (signSGD), Thm 2 (majority vote), recalled, low confidence; majority-vote identity exact";
+  c.provenance = Provenance::paper_recalled;
+  c.setting = "coordinate-wise smoothness vector L; variance vector sigma; minibatch K; majority vote: unimodal "
+              "symmetric gradient noise";
+  c.stepsize_rule = "eta = 1/sqrt(||L||_1 K) (Thm 1); the commopt default 1/(L d) is a heuristic";
+  c.bound = "E[(1/K) sum_k ||g_k||_1]^2 <= (1/K)[sqrt(||L||_1)(f_0 - f* + 1/2) + 2||sigma||_1]^2; majority vote of "
+            "M workers: the same with 2||sigma||_1/sqrt(M)";
+  c.potential = "";
+  c.notes = "binding check: x^{t+1} = x^t - eta_t sign(sum_i sign(m_i)), the vote recomputed from the problem's "
+            "gradients; power: the tie=plus run breaks the tie=zero identity";
+  e.check.run_checks = false;
+  // The defaults, and a step decay inside the checked rounds (signSGD: with the 1-bit conventions).
+  e.check.runs = {{"", ""},
+                  {e.name + (signum ? "[" : "[zero=plus,tie=plus,") + "schedule=step[at=20,factor=0.5]]", ""}};
+  e.check.extra = {"majority-vote"};
+  return e;
+}
+
+}  // namespace
+
+MethodEntry signsgd_mv_entry() { return make_entry(false); }
+MethodEntry signum_mv_entry() { return make_entry(true); }
+
+}  // namespace commopt
