@@ -1,5 +1,7 @@
 #include "theory/extra_checks.hpp"
 
+#include "theory/cser_checks.hpp"
+
 #include <stdexcept>
 
 namespace commopt {
@@ -12,6 +14,9 @@ const std::vector<ExtraCheck>& extra_checks() {
        }},
       {"gd-consistency", false,
        [](const Objective& p, const ExtraCheckRun&) { return std::vector<CheckRow>{local_sgd_consistency_row(p, 50)}; }},
+      {"cser-invariants", true, [](const Objective& p, const ExtraCheckRun& r) { return cser_invariant_rows(p, r.method, r.rounds); }},
+      {"cser-bits", true, [](const Objective& p, const ExtraCheckRun& r) { return cser_bits_rows(p, r.method, r.rounds); }},
+      {"cser-rate", true, [](const Objective& p, const ExtraCheckRun& r) { return cser_rate_rows(p, r.method, r.rounds); }},
   };
   return table;
 }
