@@ -107,7 +107,7 @@ std::vector<CheckRow> cser_invariant_rows(const Objective& p, const std::string&
     xbar.setZero();
     for (int i = 0; i < n; ++i) {
       const CserWorkerState& w = state(m, i);
-      const double scale = std::max(1e-300, xhat.norm());
+      const double scale = std::max(1e-300, xhat.norm() + w.local_model().norm() + w.error().norm());
       common = std::max(common, (w.local_model() - w.error() - xhat).norm() / scale);
       common_power = std::max(common_power, (w.local_model() - xhat).norm() / scale);
       xbar += w.local_model() / n;
