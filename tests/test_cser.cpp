@@ -180,3 +180,21 @@ TEST_CASE("cser: bad specs are usage errors", "[cser]") {
     CHECK_THROWS_AS(build(*p, bad), UsageError);
   }
 }
+
+// cser_pl[R=1,H] averages the whole model every H-th iteration: local SGD with H local full-gradient
+// steps per round (local_sgd[H,batch=0]); its round 4k model is local_sgd's round k model.
+TEST_CASE("cser: cser_pl with R = 1 is local SGD (to float64 rounding)", "[cser]") {
+  for (const char* spec : {kQuad, kA1a}) {
+    auto p = problem(spec, 4);
+    MethodInstance pl = build(*p, "cser_pl[R=1,H=4,stepsize=0.1]"), ls = build(*p, "local_sgd[H=4,batch=0,stepsize=0.1]");
+    SimNetwork a(*p, pl, 1), b(*p, ls, 1);
+    for (int k = 0; k <= 20; ++k) {
+      b.run_round(k);
+      for (int j = 0; j < 4 && 4 * k + j <= 80; ++j) a.run_round(4 * k + j);
+      if (4 * k > 80) break;
+      if (k == 0) continue;
+      INFO(spec << " round " << k);
+      CHECK((a.model() - b.model()).norm() <= 1e-12 * (b.model().norm() + 1));
+    }
+  }
+}

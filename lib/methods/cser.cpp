@@ -56,11 +56,13 @@ const F kBatch = option_field("batch", &CserOptions::batch, "rows per gradient, 
 const std::vector<F> kCserFields = {kForm, kRgrad, kRreset, kH, kReset, kMomentum, kBatch};
 constexpr double kCseaR = 4;  // csea's default ratio (R_reset = 1 would be full averaging every step)
 const std::vector<F> kCseaFields = {
-    kForm, kRgrad, option_field("R_reset", &CserOptions::R_reset, "ratio of the GRBS block of x averaged every step", "4"),
+    kForm, option_field("R_grad", &CserOptions::R_grad, "ratio of the per-step block of d_i (form=error only)"),
+    option_field("R_reset", &CserOptions::R_reset, "ratio of the GRBS block averaged every step", "4"),
     kReset, kMomentum, kBatch};
 const std::vector<F> kCserPlFields = {
     option_field("R", &CserOptions::R_reset, "ratio of the GRBS block of x averaged every H-th iteration (>= 1)"),
-    option_field("H", &CserOptions::H, "averaging period"), kReset, kMomentum, kBatch};
+    option_field("H", &CserOptions::H, "averaging period"),
+    option_field("reset", &CserOptions::reset, "grbs | off (ablation: the blocks are never averaged)"), kMomentum, kBatch};
 
 enum class Variant { cser, csea, cser_pl };
 
