@@ -317,7 +317,12 @@ MethodEntry entry(const char* name, const char* doc, const std::vector<F>& field
   c.potential_monotone_when_deterministic = false;
   c.notes = "binding checks: x_i - e_i equal on all workers and equal to the server's model; the average model "
             "follows averaged SGD; e = 0 after each identity reset; uplink bits = their exact expectation from "
-            "R_grad, R_reset, H. The trace reports the common model xhat = x_i - e_i (the theorem bounds xbar).";
+            "R_grad, R_reset, H. The trace reports the common model xhat = x_i - e_i (the theorem bounds xbar); its "
+            "potential column is (1/n) sum_i ||e_i||^2 after the uploads. Choices where the spec is unsure: local "
+            "momentum is MXNet NAG (official code) in both forms (the third-party error form uses heavy ball); GRBS "
+            "is global over x (the official code draws one block per tensor, with layer_sparse skipping); the "
+            "reset compressor is GRBS (R_reset = 1: identity) or off, the only compressors whose averages all "
+            "workers can all-reduce with the same support.";
   e.check.run_checks = false;
   e.check.runs = std::move(runs);
   e.check.extra = {"cser-invariants", "cser-bits", "cser-rate"};
