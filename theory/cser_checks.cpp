@@ -113,8 +113,8 @@ std::vector<CheckRow> cser_invariant_rows(const Objective& p, const std::string&
       xbar += w.local_model() / n;
     }
     if (t > 0 && full) {
-      avg = std::max(avg, (xbar - xbar_pred).norm() / std::max(1e-300, xbar.norm()));
-      avg_power = std::max(avg_power, (xhat - xhat_pred).norm() / std::max(1e-300, xhat.norm()));
+      avg = std::max(avg, (xbar - xbar_pred).norm() / std::max(1e-300, xbar.norm() + xbar_pred.norm()));
+      avg_power = std::max(avg_power, (xhat - xhat_pred).norm() / std::max(1e-300, xhat.norm() + xhat_pred.norm()));
     }
     if (!full) return;
     // The predictions for the next snapshot: both move by −(1/n) Σ_i d_i (only x̄ must).
