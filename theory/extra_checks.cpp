@@ -1,5 +1,7 @@
 #include "theory/extra_checks.hpp"
 
+#include "theory/cser_checks.hpp"
+
 #include <stdexcept>
 
 namespace commopt {
@@ -17,6 +19,9 @@ const std::vector<ExtraCheck>& extra_checks() {
       {"qsparse-virtual-sequence", true, [](const Objective& p, const ExtraCheckRun& r) { return qsparse_virtual_sequence_rows(p, r.method, r.compressor, r.rounds); }},
       {"qsparse-memory-bound", true, [](const Objective& p, const ExtraCheckRun& r) { return std::vector<CheckRow>{qsparse_memory_bound_row(p, r.method, r.compressor, r.rounds)}; }},
       {"qsparse-consistency", false, [](const Objective& p, const ExtraCheckRun&) { return qsparse_consistency_rows(p, 60); }},
+      {"cser-invariants", true, [](const Objective& p, const ExtraCheckRun& r) { return cser_invariant_rows(p, r.method, r.rounds); }},
+      {"cser-bits", true, [](const Objective& p, const ExtraCheckRun& r) { return cser_bits_rows(p, r.method, r.rounds); }},
+      {"cser-rate", true, [](const Objective& p, const ExtraCheckRun& r) { return cser_rate_rows(p, r.method, r.rounds); }},
   };
   return table;
 }

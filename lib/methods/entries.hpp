@@ -31,4 +31,7 @@ MethodEntry diana_entry();           // diana.cpp
 MethodEntry ef21_pp_entry();         // ef21_variants.cpp
 MethodEntry ef21_bc_entry();
 MethodEntry frecon_entry();          // frecon.cpp
+MethodEntry cser_entry();            // cser.cpp
+MethodEntry csea_entry();
+MethodEntry cser_pl_entry();
 }  // namespace commopt

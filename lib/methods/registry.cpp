@@ -19,6 +19,7 @@ std::vector<MethodEntry> make_entries() {
       diana_entry(),     ef21_pp_entry(),       ef21_bc_entry(),         frecon_entry(),
       qsparse_local_sgd_entry(),
       dist_ef_sgdm_entry(), dist_ef_blocksgd_entry(), dist_ef_blocksgdm_entry(), signsgd_mv_entry(), signum_mv_entry(),
+      cser_entry(),      csea_entry(),          cser_pl_entry(),
   };
   for (auto& e : entries) {
     if (!e.build) throw std::logic_error("method " + e.name + " has no builder");
