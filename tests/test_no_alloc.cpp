@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "methods/method.hpp"
 #include "net/network.hpp"
 #include "problems/registry.hpp"
 
@@ -42,9 +43,25 @@ TEST_CASE("no heap allocation in the round loop once warmed up", "[methods][allo
     REQUIRE(g_allocations.load() > before);
     REQUIRE(v.sum() == 100);
   }
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"gd", "identity"},         {"ef21", "topk[k=5]"},      {"dasha", "randk[k=5]"},
-      {"lag", "identity"},        {"local_sgd[batch=16]", "identity"}, {"dist_ef_sgd", "scaled_sign"}};
+  // Every registered method with its default compressor (found by iterating the registry), then
+  // settings that reach other code paths (minibatches, momentum, async syncs, forwarded messages).
+  std::vector<std::pair<std::string, std::string>> cases;
+  for (const commopt::MethodEntry& e : commopt::method_registry())
+    cases.emplace_back(e.name, e.default_compressor.empty() ? "identity" : e.default_compressor);
+  for (const auto& extra : std::vector<std::pair<std::string, std::string>>{
+           {"ef21", "topk[k=5]"},
+           {"dasha", "randk[k=5]"},
+           {"local_sgd[batch=16]", "identity"},
+           {"qsparse_local_sgd[sync=async,gap=random,momentum=0.9,down=messages]", "qtopk[k=5,s=16]"},
+           {"qsparse_local_sgd[down=messages]", "signtopk[k=5]"},
+           {"dist_ef_sgdm[weight_decay=0.01,batch=8,schedule=step[at=20,factor=0.5]]", "scaled_sign"},
+           {"dist_ef_blocksgdm[block_size=10]", "block_sign"},
+           {"signum_mv[batch=8,zero=plus,tie=plus]", "identity"},
+           {"cser[batch=16,momentum=0.9]", "identity"},
+           {"cser[form=error,H=2,R_reset=3]", "identity"},
+           {"cser_pl[R=2]", "identity"},
+       })
+    cases.push_back(extra);
   for (const auto& [m, c] : cases) {
     INFO(m);
     commopt::MethodSetup s;
@@ -53,9 +70,10 @@ TEST_CASE("no heap allocation in the round loop once warmed up", "[methods][allo
     s.compressor = commopt::Spec::parse(c, "--compressor");
     commopt::MethodInstance inst = commopt::make_method(s);
     commopt::SimNetwork net(*p, inst, 1);
-    for (int t = 0; t < 5; ++t) net.run_round(t);  // warm-up: buffers reach their sizes
+    // Warm-up long enough for every periodic event (syncs, resets, clocks) to have happened once.
+    for (int t = 0; t < 40; ++t) net.run_round(t);
     const long before = g_allocations.load();
-    for (int t = 5; t < 50; ++t) net.run_round(t);
+    for (int t = 40; t < 120; ++t) net.run_round(t);
     CHECK(g_allocations.load() - before == 0);
   }
 }
