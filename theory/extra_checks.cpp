@@ -12,6 +12,10 @@ const std::vector<ExtraCheck>& extra_checks() {
        }},
       {"gd-consistency", false,
        [](const Objective& p, const ExtraCheckRun&) { return std::vector<CheckRow>{local_sgd_consistency_row(p, 50)}; }},
+      {"ef-virtual-sequence", true, [](const Objective& p, const ExtraCheckRun& r) { return ef_virtual_sequence_rows(p, r.method, r.compressor, r.rounds); }},
+      {"sgd-gd-consistency", true, [](const Objective& p, const ExtraCheckRun&) { return sgd_gd_consistency_rows(p, 50); }},
+      {"upload-unbiased", true, [](const Objective& p, const ExtraCheckRun& r) { return upload_unbiased_rows(p, r.method, r.compressor); }},
+      {"mem-sgd-rate", true, [](const Objective& p, const ExtraCheckRun& r) { return mem_sgd_rate_rows(p, r.method, r.compressor, r.rounds); }},
   };
   return table;
 }

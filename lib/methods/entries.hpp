@@ -25,4 +25,6 @@ MethodEntry diana_entry();           // diana.cpp
 MethodEntry ef21_pp_entry();         // ef21_variants.cpp
 MethodEntry ef21_bc_entry();
 MethodEntry frecon_entry();          // frecon.cpp
+MethodEntry ef_sgd_entry(); MethodEntry ef_signsgd_entry(); MethodEntry topk_sgd_entry();  // ef_sgd.cpp
+MethodEntry mem_sgd_entry(); MethodEntry sgd_entry(); MethodEntry qsgd_sgd_entry();  // mem_sgd.cpp, sgd.cpp
 }  // namespace commopt
