@@ -67,6 +67,19 @@ std::string with_method_param(const std::string& method, const std::string& key,
 // local_sgd[H=1,batch=0] has the iterates of gd with the same step size.
 CheckRow local_sgd_consistency_row(const Objective& problem, long long rounds);
 
+// theory/ef_checks.cpp (EF-SGD family and SGD baselines), each a row and its power row:
+// the virtual-sequence identity x~ = x - mean e_i of ef_sgd/mem_sgd (power: memory=off);
+std::vector<CheckRow> ef_virtual_sequence_rows(const Objective& problem, const std::string& method,
+                                               const std::string& compressor, long long rounds);
+// sgd[batch=0] == gd bit for bit (power: one ulp more step);
+std::vector<CheckRow> sgd_gd_consistency_rows(const Objective& problem, long long rounds);
+// E[decoded upload_i] = grad f_i(x^t) over seeds (power: randk_biased);
+std::vector<CheckRow> upload_unbiased_rows(const Objective& problem, const std::string& method,
+                                           const std::string& compressor);
+// MEM-SGD's f(x_bar_T) - f* slope in log-log (informational; one row).
+std::vector<CheckRow> mem_sgd_rate_rows(const Objective& problem, const std::string& method,
+                                        const std::string& compressor, long long rounds);
+
 }  // namespace commopt
 
 namespace commopt {

@@ -22,6 +22,10 @@ const std::vector<ExtraCheck>& extra_checks() {
       {"cser-invariants", true, [](const Objective& p, const ExtraCheckRun& r) { return cser_invariant_rows(p, r.method, r.rounds); }},
       {"cser-bits", true, [](const Objective& p, const ExtraCheckRun& r) { return cser_bits_rows(p, r.method, r.rounds); }},
       {"cser-rate", true, [](const Objective& p, const ExtraCheckRun& r) { return cser_rate_rows(p, r.method, r.rounds); }},
+      {"ef-virtual-sequence", true, [](const Objective& p, const ExtraCheckRun& r) { return ef_virtual_sequence_rows(p, r.method, r.compressor, r.rounds); }},
+      {"sgd-gd-consistency", true, [](const Objective& p, const ExtraCheckRun&) { return sgd_gd_consistency_rows(p, 50); }},
+      {"upload-unbiased", true, [](const Objective& p, const ExtraCheckRun& r) { return upload_unbiased_rows(p, r.method, r.compressor); }},
+      {"mem-sgd-rate", true, [](const Objective& p, const ExtraCheckRun& r) { return mem_sgd_rate_rows(p, r.method, r.compressor, r.rounds); }},
   };
   return table;
 }

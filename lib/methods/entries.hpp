@@ -34,4 +34,6 @@ MethodEntry frecon_entry();          // frecon.cpp
 MethodEntry cser_entry();            // cser.cpp
 MethodEntry csea_entry();
 MethodEntry cser_pl_entry();
+MethodEntry ef_sgd_entry(); MethodEntry ef_signsgd_entry(); MethodEntry topk_sgd_entry();  // ef_sgd.cpp
+MethodEntry mem_sgd_entry(); MethodEntry sgd_entry(); MethodEntry qsgd_sgd_entry();  // mem_sgd.cpp, sgd.cpp
 }  // namespace commopt
