@@ -25,4 +25,8 @@ MethodEntry diana_entry();           // diana.cpp
 MethodEntry ef21_pp_entry();         // ef21_variants.cpp
 MethodEntry ef21_bc_entry();
 MethodEntry frecon_entry();          // frecon.cpp
+MethodEntry laq_method_entry();      // laq.cpp (laq_entry is the compressor)
+MethodEntry qgd_entry();
+MethodEntry slaq_entry();
+MethodEntry iag_entry();             // iag.cpp
 }  // namespace commopt

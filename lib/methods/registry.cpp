@@ -17,6 +17,7 @@ std::vector<MethodEntry> make_entries() {
       dasha_pp_mvr_entry(), lag_entry(),        local_sgd_entry(),       dist_ef_sgd_entry(),
       marina_entry(),    vr_marina_entry(),     pp_marina_entry(),       page_entry(),
       diana_entry(),     ef21_pp_entry(),       ef21_bc_entry(),         frecon_entry(),
+      laq_method_entry(), qgd_entry(), slaq_entry(), iag_entry(),
   };
   for (auto& e : entries) {
     if (!e.build) throw std::logic_error("method " + e.name + " has no builder");
