@@ -57,10 +57,12 @@ CheckRow virtual_sequence_row(const Objective& problem, const std::string& metho
 // local_sgd[H=1,batch=0] has the iterates of gd with the same step size.
 CheckRow local_sgd_consistency_row(const Objective& problem, long long rounds);
 
-// theory/lazy_checks.cpp (LAG, LAQ, IAG): the run-based potential check's power row (the run at 4x its
-// theory step must raise the potential), laq == qgd when the trigger cannot skip, LAQ's fitted rate of V.
+// theory/lazy_checks.cpp (LAG, LAQ, IAG): the run-based potential check's power row (the run at 2, 4, 8
+// or 16x its theory step must raise the potential), laq == qgd when the trigger cannot skip, LAQ's fitted rate of V.
 std::vector<CheckRow> potential_power_rows(const Objective& problem, const std::string& method, long long rounds);
 std::vector<CheckRow> laq_qgd_identity_rows(const Objective& problem, long long rounds);
+// The potential-monotone check of `method` on one worker of a 5-d quadratic (once per method spec).
+std::vector<CheckRow> potential_sharp_rows(const std::string& method, long long rounds);
 std::vector<CheckRow> slaq_laq_identity_rows(const Objective& problem, long long rounds);
 std::vector<CheckRow> laq_rate_rows(const Objective& problem, const std::string& method, long long rounds);
 

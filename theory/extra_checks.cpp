@@ -13,6 +13,7 @@ const std::vector<ExtraCheck>& extra_checks() {
       {"gd-consistency", false,
        [](const Objective& p, const ExtraCheckRun&) { return std::vector<CheckRow>{local_sgd_consistency_row(p, 50)}; }},
       {"potential-power", true, [](const Objective& p, const ExtraCheckRun& r) { return potential_power_rows(p, r.method, r.rounds); }},
+      {"potential-sharp", true, [](const Objective&, const ExtraCheckRun& r) { return potential_sharp_rows(r.method, r.rounds); }},
       {"laq-qgd-identity", false, [](const Objective& p, const ExtraCheckRun& r) { return laq_qgd_identity_rows(p, r.rounds); }},
       {"slaq-laq-identity", false, [](const Objective& p, const ExtraCheckRun& r) { return slaq_laq_identity_rows(p, r.rounds); }},
       {"laq-rate", true, [](const Objective& p, const ExtraCheckRun& r) { return laq_rate_rows(p, r.method, r.rounds); }},

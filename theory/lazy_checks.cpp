@@ -3,6 +3,10 @@
 //                     its theory step must show a rise of the potential somewhere (the monotone check at
 //                     the theory step is run_rows' potential-monotone row; a check that cannot fail is
 //                     worthless, so this row passes when the violation IS found);
+//   potential-sharp   the potential-monotone check on one worker of a 5-d quadratic: no averaging over
+//                     workers (Jensen) and an exact descent lemma leave the derivation little slack, so a
+//                     trigger that skips too often shows here (planted: a 4x history term in laq's (7a), L_m/2
+//                     in LAG-PS; both pass on the suite's problems and FAIL here);
 //   laq-qgd-identity  laq whose trigger can never skip (xi = 0, eps_weight = 0) has qgd's trace bit for bit;
 //                     its power row: laq with its defaults must differ (it skips);
 //   slaq-laq-identity on a problem whose minibatch gradient is the full gradient (every samples(m) = 1,
@@ -15,7 +19,10 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "methods/method.hpp"
+#include "problems/registry.hpp"
 #include "run/job.hpp"
 #include "theory/cards.hpp"
 #include "theory/extra_checks.hpp"
@@ -25,6 +32,7 @@ namespace commopt {
 namespace {
 
 constexpr double kPowerFactors[] = {2, 4, 8, 16};
+constexpr const char* kSharpProblem = "quadratic[d=5,mu=0.5,L=1,seed=2]";
 
 // `method` with key=value set (replacing any previous value).
 std::string with_param(const std::string& method, const std::string& key, const std::string& value) {
@@ -78,6 +86,22 @@ std::vector<CheckRow> potential_power_rows(const Objective& p, const std::string
   r.verdict = "FAIL";
   r.note = "no step up to 16x the theory step raised the potential: the check has no power here. " + r.note;
   return {r};
+}
+
+std::vector<CheckRow> potential_sharp_rows(const std::string& method, long long rounds) {
+  static std::set<std::string> done;  // once per method spec, whatever suite problem asked
+  if (!done.insert(method).second) return {};
+  const auto p = make_problem(Spec::parse(kSharpProblem, "--problem"), 1, ProblemOptions{});
+  RunCheckOptions opts;
+  opts.rounds = rounds;
+  std::vector<CheckRow> out;
+  for (CheckRow& r : run_rows(*p, method, std::nullopt, opts))
+    if (r.id == "potential-monotone") {
+      r.id = "potential-sharp";
+      r.note = "one worker, 5-d quadratic (tight derivation): " + r.note;
+      out.push_back(r);
+    }
+  return out;
 }
 
 std::vector<CheckRow> laq_qgd_identity_rows(const Objective& p, long long rounds) {

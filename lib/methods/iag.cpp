@@ -147,7 +147,7 @@ MethodEntry iag_entry() {
   c.bound = "(1/T) sum_{t<T} ||grad f(x^t)||^2 <= 2 Phi^0/(gamma T)";
   c.potential = "Phi^t = f - f_low + sum_{d=1}^{M-1} (gamma/2)(M-1)(M-d) L_hat^2 ||x^{t+1-d} - x^{t-d}||^2";
   c.avg_grad_sq_bound = two_phi0_over_gamma_t;
-  e.check.extra = {"potential-power"};
+  e.check.extra = {"potential-sharp", "potential-power"};
   return e;
 }
 

@@ -283,7 +283,7 @@ MethodEntry laq_method_entry() {
   e.params = option_docs(kLaqFields);
   e.params.insert(e.params.begin(), kStepsizeParam);
   e.build = [](const MethodSetup& s) { return build(s, Kind::laq); };
-  e.check.extra = {"potential-power", "laq-qgd-identity", "laq-rate"};
+  e.check.extra = {"potential-sharp", "potential-power", "laq-qgd-identity", "laq-rate"};
   return e;
 }
 
@@ -296,7 +296,7 @@ MethodEntry qgd_entry() {
   e.build = [](const MethodSetup& s) { return build(s, Kind::qgd); };
   e.card.setting = "f L-smooth; every worker uploads its quantized innovation every round";
   e.card.stepsize_rule = "gamma = 1/L on the mean";
-  e.check.extra = {"potential-power"};
+  e.check.extra = {"potential-sharp", "potential-power"};
   return e;
 }
 
