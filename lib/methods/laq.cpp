@@ -15,6 +15,7 @@
 //   skip (send nothing) iff (7a) ||δQ||² <= (1/γ²) Σ_{d=1}^D ξ_d ||x^{t+1−d} − x^{t−d}||² + w(||ε||² + ||ε̂_m||²) + a
 //                       and (7b) the clock (consecutive skips) is below t̄;
 //   upload δQ otherwise: Q̂_m ← Q, ε̂_m ← ε, clock ← 0.  (w = 3, a = 0 in LAQ; w = 0.5·3, a = 0.2 in SLAQ.py.)
+// The rule applies from round 0, as in LAQ.py (Q̂ = 0, ε̂ = 0, no history: a worker may skip there).
 // Server: g ← g + (1/M) Σ_{uploads} δQ_m (∇^k = ∇^{k−1} + Σ δQ_m in the paper's units), x ← x − γ g.
 // QGD is LAQ that never skips. SLAQ uses a minibatch gradient (B rows, with replacement).
 // Bits: every upload is the laq message, b·p + w_R bits (w_R = 32: the radius). The paper's code counts
