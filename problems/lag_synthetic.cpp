@@ -88,4 +88,67 @@ void LagLinregProblem::minibatch_grad(int i, const Vec& x, std::span<const int> 
   (void)loss_grad(i, x, out);
 }
 
+LagLogregProblem::LagLogregProblem(int workers, const LagLinregOptions& opts, double lambda, std::string name)
+    : name_(std::move(name)), opts_(opts), lambda_(lambda) {
+  const int d = opts.d;
+  if (d < 2 || d > 2000) throw UsageError(fmt::format("{}: d={} must be between 2 and 2000", name_, d));
+  if (!(opts.base > 0) || !std::isfinite(opts.base))
+    throw UsageError(fmt::format("{}: base={} must be a positive number", name_, opts.base));
+  if (!(lambda >= 0) || !std::isfinite(lambda))
+    throw UsageError(fmt::format("{}: lambda={} must be >= 0", name_, lambda));
+  if (workers < 1 || workers > 200)
+    throw UsageError(fmt::format("{}: --workers={} must be between 1 and 200", name_, workers));
+  Eigen::MatrixXd H_mean = Eigen::MatrixXd::Zero(d, d);
+  for (int m = 0; m < workers; ++m) {
+    Rng rng(opts.seed, m, 0, Purpose::data);
+    Vec q(d);
+    for (int k = 0; k < d; ++k) q[k] = rng.normal();
+    q /= q.norm();
+    const double c = std::pow(opts.base, m);
+    Eigen::MatrixXd X = c * q * q.transpose() + Eigen::MatrixXd::Identity(d, d);
+    H_mean += X.transpose() * X / workers;
+    for (int j = 0; j < d; ++j) X.row(j) *= rng.uniform() < 0.5 ? -1.0 : 1.0;  // y_j a_j
+    constants_.L_i.push_back((c + 1) * (c + 1) / 4 + lambda);
+    X_.push_back(std::move(X));
+    scratch_.push_back(Vec::Zero(d));
+  }
+  H_mean = 0.5 * (H_mean + H_mean.transpose()).eval();
+  constants_.L = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(H_mean, Eigen::EigenvaluesOnly).eigenvalues()[d - 1] / 4 + lambda;
+  constants_.mu = lambda;
+  summarize_L_i(constants_);
+  constants_.L_max_sample = constants_.L_max;
+  constants_.L_max_sample_rms = constants_.L_max;
+  constants_.L_pm = constants_.L_hat;  // a valid (loose) bound: L_pm <= L_hat
+  constants_.L_pm_local = 0;
+  constants_.L_pm_kind = ConstantKind::upper_bound;
+  constants_.smoothness_kind = ConstantKind::upper_bound;
+  constants_.f_lower = 0;
+  constants_.source = "upper bounds (sigma(1-sigma) <= 1/4)";
+}
+
+double LagLogregProblem::loss(int i, const Vec& x) const {
+  const auto k = static_cast<std::size_t>(i);
+  Vec& z = scratch_[k];
+  z.noalias() = X_[k] * x;  // y_j a_j^T x
+  double f = 0;
+  for (Index j = 0; j < z.size(); ++j) f += z[j] > 0 ? std::log1p(std::exp(-z[j])) : -z[j] + std::log1p(std::exp(z[j]));
+  return f + 0.5 * lambda_ * x.squaredNorm();
+}
+
+double LagLogregProblem::loss_grad(int i, const Vec& x, Vec& out) const {
+  const auto k = static_cast<std::size_t>(i);
+  const double f = loss(i, x);
+  Vec& z = scratch_[k];  // holds y_j a_j^T x after loss(); becomes −σ(−z_j)
+  for (Index j = 0; j < z.size(); ++j) z[j] = -1.0 / (1.0 + std::exp(z[j]));
+  out.resize(opts_.d);
+  out.noalias() = X_[k].transpose() * z;
+  out += lambda_ * x;
+  return f;
+}
+
+void LagLogregProblem::minibatch_grad(int i, const Vec& x, std::span<const int> rows, Vec& out) const {
+  (void)rows;
+  (void)loss_grad(i, x, out);
+}
+
 }  // namespace commopt

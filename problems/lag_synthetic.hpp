@@ -53,4 +53,33 @@ class LagLinregProblem final : public Objective {
   ProblemConstants constants_;
 };
 
+// LAG's synthetic logistic regression (nips2018synlogit.m; ef-local-lazy.md §8): worker m holds d rows
+// a_j = the columns of X_m = base^{m−1} q_m q_mᵀ + I (the code: base = 1), labels y_j = ±1 from the seed
+// (the code feeds Adult's {0,1} labels into the ±1 loss, a quirk not reproduced), and
+//   f_m(θ) = Σ_j log(1 + exp(−y_j a_jᵀθ)) + (λ/2)||θ||²   (a SUM over rows, as the code; λ = 1e-3).
+// Constants: L_m = λ_max(X_mᵀX_m)/4 + λ = (base^{m−1} + 1)²/4 + λ and L = λ_max(mean X_mᵀX_m)/4 + λ
+// (proven upper bounds: kind upper_bound), mu = λ (a lower bound of the strong convexity); f* is
+// not known in closed form (the solver of theory/fstar computes it where a run needs it).
+class LagLogregProblem final : public Objective {
+ public:
+  LagLogregProblem(int workers, const LagLinregOptions& opts, double lambda, std::string name);
+  std::string name() const override { return name_; }
+  int workers() const override { return static_cast<int>(X_.size()); }
+  int dim() const override { return opts_.d; }
+  int samples(int) const override { return 1; }
+  double loss(int i, const Vec& x) const override;
+  double loss_grad(int i, const Vec& x, Vec& out) const override;
+  void minibatch_grad(int i, const Vec& x, std::span<const int> rows, Vec& out) const override;
+  bool convex() const override { return true; }
+  const ProblemConstants& constants() const override { return constants_; }
+
+ private:
+  std::string name_;
+  LagLinregOptions opts_;
+  double lambda_;
+  std::vector<Eigen::MatrixXd> X_;  // rows a_j scaled by y_j (row j of X_m times y_j)
+  mutable std::vector<Vec> scratch_;
+  ProblemConstants constants_;
+};
+
 }  // namespace commopt

@@ -116,6 +116,15 @@ const std::vector<ProblemEntry>& problem_registry() {
            {"base", "1.3", "L_m = (base^(m-1) + 1)^2"},
            {"seed", "0", "generator seed for q_m and y_m (independent of --seed)"},
        }},
+      {"lag_logreg",
+       "LAG's synthetic logistic regression: worker m's rows are the columns of X_m = base^(m-1) q_m q_m^T + I, "
+       "labels +-1 from the seed, f_m = sum_j log(1 + exp(-y_j a_j^T x)) + (lambda/2)||x||^2; L_m, L upper bounds",
+       {
+           {"d", "50", "dimension = rows per worker"},
+           {"base", "1", "X_m = base^(m-1) q_m q_m^T + I (the code: 1)"},
+           {"lambda", "0.001", "ridge weight per worker"},
+           {"seed", "0", "generator seed (independent of --seed)"},
+       }},
   };
   return entries;
 }
@@ -136,7 +145,7 @@ std::unique_ptr<Objective> make_problem(const Spec& spec, int workers, const Pro
   if (entry->name == "logreg_nc") return make_logistic(spec, workers, opts, true);
   if (entry->name == "sigmoid_lsq") return make_logistic(spec, workers, opts, false, LossKind::sigmoid_lsq);
   if (entry->name == "softmax") return make_logistic(spec, workers, opts, true, LossKind::softmax);
-  if (entry->name == "lag_linreg") {
+  if (entry->name == "lag_linreg" || entry->name == "lag_logreg") {
     (void)parse_split(opts.split);
     LagLinregOptions o;
     const long long d = spec.get_int("d", o.d), seed = spec.get_int("seed", 0);
@@ -145,6 +154,10 @@ std::unique_ptr<Objective> make_problem(const Spec& spec, int workers, const Pro
     o.d = static_cast<int>(d);
     o.base = spec.get_double("base", o.base);
     o.seed = static_cast<std::uint64_t>(seed);
+    if (entry->name == "lag_logreg") {
+      o.base = spec.get_double("base", 1.0);
+      return std::make_unique<LagLogregProblem>(workers, o, spec.get_double("lambda", 1e-3), spec.str());
+    }
     return std::make_unique<LagLinregProblem>(workers, o, spec.str());
   }
   return make_quadratic(spec, workers, opts);

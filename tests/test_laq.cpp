@@ -244,3 +244,25 @@ TEST_CASE("lag rule=ps: a worker with L_m^2 d gamma^2 <= xi uploads at most floo
   }
   CHECK(qualifying >= 2);  // the proposition is not vacuous here
 }
+
+TEST_CASE("lag_logreg: gradients match finite differences; L_m = (base^(m-1)+1)^2/4 + lambda bounds the Hessian", "[laq]") {
+  auto p = problem("lag_logreg[d=8,base=1.3,lambda=0.01,seed=2]", 4);
+  const auto& c = p->constants();
+  Vec g(8), x = Vec::LinSpaced(8, -0.7, 0.9);
+  for (int m = 0; m < 4; ++m) {
+    CHECK(c.L_i[static_cast<std::size_t>(m)] == Approx(std::pow(std::pow(1.3, m) + 1, 2) / 4 + 0.01).epsilon(1e-14));
+    p->loss_grad(m, x, g);
+    Eigen::MatrixXd Hfd(8, 8);
+    for (int k = 0; k < 8; ++k) {
+      Vec e = Vec::Zero(8), gp(8), gm(8);
+      e[k] = 1e-5;
+      CHECK((p->loss(m, x + e) - p->loss(m, x - e)) / 2e-5 == Approx(g[k]).epsilon(1e-6).margin(1e-8));
+      p->loss_grad(m, x + e, gp);
+      p->loss_grad(m, x - e, gm);
+      Hfd.col(k) = (gp - gm) / 2e-5;
+    }
+    const double top = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(0.5 * (Hfd + Hfd.transpose())).eigenvalues().maxCoeff();
+    CHECK(top <= c.L_i[static_cast<std::size_t>(m)] * (1 + 1e-6));
+  }
+  CHECK(c.mu == 0.01);
+}
