@@ -297,6 +297,7 @@ MethodEntry qgd_entry() {
   e.build = [](const MethodSetup& s) { return build(s, Kind::qgd); };
   e.card.setting = "f L-smooth; every worker uploads its quantized innovation every round";
   e.card.stepsize_rule = "gamma = 1/L on the mean";
+  e.card.notes = "QGD: Phi = f - f_low - (gamma/2) sum_{s<t} mean |eps|^2 (no history terms); no rate row";
   e.check.extra = {"potential-sharp", "potential-power"};
   return e;
 }
