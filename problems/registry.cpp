@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "problems/datasets.hpp"
+#include "problems/lag_synthetic.hpp"
 #include "problems/logistic.hpp"
 #include "problems/mlp.hpp"
 #include "problems/problem_data.hpp"
@@ -98,6 +99,23 @@ const std::vector<ProblemEntry>& problem_registry() {
            {"L", "1", "largest eigenvalue of the mean Hessian (>= mu)"},
            {"seed", "0", "generator seed (independent of --seed)"},
        }},
+      {"lag_linreg",
+       "LAG's synthetic linear regression (NeurIPS 2018): worker m holds X_m = base^(m-1) q_m q_m^T + I (d x d), "
+       "f_m = 0.5||X_m x - y_m||^2, so L_m = (base^(m-1) + 1)^2 exactly; f = mean of the f_m (paper: sum)",
+       {
+           {"d", "50", "dimension = rows per worker"},
+           {"base", "1.3", "L_m = (base^(m-1) + 1)^2"},
+           {"seed", "0", "generator seed for q_m and y_m (independent of --seed)"},
+       }},
+      {"lag_logreg",
+       "LAG's synthetic logistic regression: worker m's rows are the columns of X_m = base^(m-1) q_m q_m^T + I, "
+       "labels +-1 from the seed, f_m = sum_j log(1 + exp(-y_j a_j^T x)) + (lambda/2)||x||^2; L_m, L upper bounds",
+       {
+           {"d", "50", "dimension = rows per worker"},
+           {"base", "1", "X_m = base^(m-1) q_m q_m^T + I (the code: 1)"},
+           {"lambda", "0.001", "ridge weight per worker"},
+           {"seed", "0", "generator seed (independent of --seed)"},
+       }},
   };
   return entries;
 }
@@ -119,6 +137,21 @@ std::unique_ptr<Objective> make_problem(const Spec& spec, int workers, const Pro
   if (entry->name == "sigmoid_lsq") return make_logistic(spec, workers, opts, false, LossKind::sigmoid_lsq);
   if (entry->name == "softmax") return make_logistic(spec, workers, opts, true, LossKind::softmax);
   if (entry->name == "mlp") return make_mlp(spec, workers, opts);
+  if (entry->name == "lag_linreg" || entry->name == "lag_logreg") {
+    (void)parse_split(opts.split);
+    LagLinregOptions o;
+    const long long d = spec.get_int("d", o.d), seed = spec.get_int("seed", 0);
+    if (d < 2 || d > 2000) throw UsageError(fmt::format("{}: d={} in '{}' must be between 2 and 2000", spec.what(), d, spec.str()));
+    if (seed < 0) throw UsageError(fmt::format("{}: seed={} in '{}' must be >= 0", spec.what(), seed, spec.str()));
+    o.d = static_cast<int>(d);
+    o.base = spec.get_double("base", o.base);
+    o.seed = static_cast<std::uint64_t>(seed);
+    if (entry->name == "lag_logreg") {
+      o.base = spec.get_double("base", 1.0);
+      return std::make_unique<LagLogregProblem>(workers, o, spec.get_double("lambda", 1e-3), spec.str());
+    }
+    return std::make_unique<LagLinregProblem>(workers, o, spec.str());
+  }
   return make_quadratic(spec, workers, opts);
 }
 

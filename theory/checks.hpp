@@ -90,4 +90,13 @@ std::vector<CheckRow> qsparse_virtual_sequence_rows(const Objective& problem, co
 CheckRow qsparse_memory_bound_row(const Objective& problem, const std::string& method, const std::string& compressor,
                                   long long rounds);
 std::vector<CheckRow> qsparse_consistency_rows(const Objective& problem, long long rounds);
+// theory/lazy_checks.cpp (LAG, LAQ, IAG): the run-based potential check's power row (the run at 2, 4, 8
+// or 16x its theory step must raise the potential), laq == qgd when the trigger cannot skip, LAQ's fitted rate of V.
+std::vector<CheckRow> potential_power_rows(const Objective& problem, const std::string& method, long long rounds);
+std::vector<CheckRow> laq_qgd_identity_rows(const Objective& problem, long long rounds);
+// The potential-monotone check of `method` on one worker of a 5-d quadratic (once per method spec).
+std::vector<CheckRow> potential_sharp_rows(const std::string& method, long long rounds);
+std::vector<CheckRow> slaq_laq_identity_rows(const Objective& problem, long long rounds);
+std::vector<CheckRow> laq_rate_rows(const Objective& problem, const std::string& method, long long rounds);
+
 }  // namespace commopt

@@ -26,6 +26,11 @@ const std::vector<ExtraCheck>& extra_checks() {
       {"sgd-gd-consistency", true, [](const Objective& p, const ExtraCheckRun&) { return sgd_gd_consistency_rows(p, 50); }},
       {"upload-unbiased", true, [](const Objective& p, const ExtraCheckRun& r) { return upload_unbiased_rows(p, r.method, r.compressor); }},
       {"mem-sgd-rate", true, [](const Objective& p, const ExtraCheckRun& r) { return mem_sgd_rate_rows(p, r.method, r.compressor, r.rounds); }},
+      {"potential-power", true, [](const Objective& p, const ExtraCheckRun& r) { return potential_power_rows(p, r.method, r.rounds); }},
+      {"potential-sharp", true, [](const Objective&, const ExtraCheckRun& r) { return potential_sharp_rows(r.method, r.rounds); }},
+      {"laq-qgd-identity", false, [](const Objective& p, const ExtraCheckRun& r) { return laq_qgd_identity_rows(p, r.rounds); }},
+      {"slaq-laq-identity", false, [](const Objective& p, const ExtraCheckRun& r) { return slaq_laq_identity_rows(p, r.rounds); }},
+      {"laq-rate", true, [](const Objective& p, const ExtraCheckRun& r) { return laq_rate_rows(p, r.method, r.rounds); }},
   };
   return table;
 }

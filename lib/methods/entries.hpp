@@ -36,4 +36,8 @@ MethodEntry csea_entry();
 MethodEntry cser_pl_entry();
 MethodEntry ef_sgd_entry(); MethodEntry ef_signsgd_entry(); MethodEntry topk_sgd_entry();  // ef_sgd.cpp
 MethodEntry mem_sgd_entry(); MethodEntry sgd_entry(); MethodEntry qsgd_sgd_entry();  // mem_sgd.cpp, sgd.cpp
+MethodEntry laq_method_entry();      // laq.cpp (laq_entry is the compressor)
+MethodEntry qgd_entry();
+MethodEntry slaq_entry();
+MethodEntry iag_entry();             // iag.cpp
 }  // namespace commopt

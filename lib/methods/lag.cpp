@@ -15,6 +15,13 @@
 // descent lemma gives Φ^{t+1} ≤ Φ^t − (γ/2)||∇f(x^t)||² − (1/(2γ) − L/2 − β_1)||Δ_{t+1}||², so Φ never
 // increases when γ ≤ (1 − Dξ)/L, which the theory step (1 − sqrt(Dξ))/L satisfies.
 // The official code uses ξ_d = 1/D with γ = 1/L, outside the theorem; `xi=0.1,stepsize=...` reproduces it.
+// rule=ps (LAG-PS, Algorithm 2, server-side trigger): the server asks worker m for a gradient only when
+//   L_m² ||x̂_m^{t−1} − x^t||² > (1/γ²) Σ_{d=1}^D ξ_d ||x^{t+1−d} − x^{t−d}||²,
+// so a worker not asked computes nothing (grad_evals shows it). The test needs only x̂_m, x^t and the
+// moves, which every replica holds, so the worker's replica evaluates the server's rule (no bits). Since
+// ||∇f_m(x̂_m) − ∇f_m(x^t)|| <= L_m ||x̂_m − x^t||, a PS skip satisfies the WK bound, and the same
+// potential and step condition hold (L_m must be valid smoothness constants of the f_m: exact or upper
+// bounds). The code's PS threshold is ξ_d = 10/D.
 #include <cmath>
 #include <vector>
 
@@ -32,24 +39,28 @@ namespace {
 struct LagOptions {
   long long D = 10;   // past moves in the trigger
   double xi = 0.025;  // ξ_d = ξ for every d
+  std::string rule = "wk";
 };
 const std::vector<OptionField<LagOptions>> kLagFields = {
     option_field("D", &LagOptions::D, "number of past moves in the trigger"),
     option_field("xi", &LagOptions::xi, "trigger weight xi_d = xi for every d (Thm 1 needs D*xi < 1)"),
+    option_field("rule", &LagOptions::rule, "wk (worker-side trigger, Alg. 1) or ps (server-side with L_m, Alg. 2)"),
 };
 LagOptions parse_lag(const Spec& spec) {
   const LagOptions o = parse_options(spec, kLagFields);
   require_option(o.D >= 1, spec, "D", o.D, ">= 1");
   require_option(o.xi >= 0, spec, "xi", o.xi, ">= 0");
+  require_option(o.rule == "wk" || o.rule == "ps", spec, "rule", o.rule, "wk or ps");
   return o;
 }
 
 class LagWorker final : public ReplicaWorker {
  public:
-  LagWorker(const Vec& x0, int value_bits, double step, int D, double xi)
+  // L_m < 0: the worker-side rule (WK); L_m >= 0: the server-side rule (PS) with that constant.
+  LagWorker(const Vec& x0, int value_bits, double step, int D, double xi, double L_m = -1)
       : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step),
-        up_codec_(dense_codec(static_cast<int>(x0.size()), value_bits)), xi_(xi), x_prev_(x0),
-        last_(Vec::Zero(x0.size())), moves_(static_cast<std::size_t>(D), 0.0) {}
+        up_codec_(dense_codec(static_cast<int>(x0.size()), value_bits)), xi_(xi), L_m_(L_m), x_prev_(x0),
+        x_hat_(x0), last_(Vec::Zero(x0.size())), moves_(static_cast<std::size_t>(D), 0.0) {}
 
   void apply(const Message& down, WorkerEnv& env) override {
     x_prev_ = x_;
@@ -58,10 +69,19 @@ class LagWorker final : public ReplicaWorker {
     next_ = (next_ + 1) % moves_.size();
   }
   void upload(WorkerEnv& env, Message& up) override {
+    if (L_m_ >= 0 && env.round > 0) {  // PS: the server's test, before any gradient is computed
+      double rhs = 0;
+      for (double m : moves_) rhs += xi_ * m;
+      rhs /= step_ * step_;
+      if (L_m_ * L_m_ * (x_hat_ - x_).squaredNorm() <= rhs) {
+        up.clear();  // not asked
+        return;
+      }
+    }
     env.problem->grad(env.worker, x_, grad_);
     env.grad_evals += env.problem->samples(env.worker);
     delta_ = grad_ - last_;
-    if (env.round > 0) {
+    if (env.round > 0 && L_m_ < 0) {
       double rhs = 0;
       for (double m : moves_) rhs += xi_ * m;
       rhs /= step_ * step_;
@@ -73,6 +93,7 @@ class LagWorker final : public ReplicaWorker {
     Rng rng = env.compress_rng(*up_codec_);
     up_codec_->compress(delta_, rng, up);
     up_codec_->add_decoded(up, 1.0, last_);  // the server's copy of ∇f_m(x̂_m) moves identically
+    if (L_m_ >= 0) x_hat_ = x_;
   }
   // Σ_d β_d ||Δ_{t+1−d}||² (every replica holds the same history, so the mean over workers is it).
   double potential_term(const Vec&) const override {
@@ -88,8 +109,8 @@ class LagWorker final : public ReplicaWorker {
   // β_d = (1/(2γ)) Σ_{j=d}^D ξ_j with ξ_j = ξ.
   double beta(int d) const { return xi_ * static_cast<double>(static_cast<int>(moves_.size()) - d + 1) / (2 * step_); }
   CompressorPtr up_codec_;
-  double xi_;
-  Vec x_prev_, last_, grad_, delta_;
+  double xi_, L_m_;
+  Vec x_prev_, x_hat_, last_, grad_, delta_;
   std::vector<double> moves_;  // fixed size D: no allocation in the round loop
   std::size_t next_ = 0;
 };
@@ -110,13 +131,15 @@ MethodInstance build_lag(const MethodSetup& s) {
   inst.info["constants"] = constants_json(c);
   inst.info["D"] = D;
   inst.info["xi"] = xi;
+  if (opts.rule == "ps") inst.info["rule"] = "ps";
   inst.info[kInfoStochastic] = false;
   inst.stepsize = resolve_stepsize(s.method, theory > 0 ? theory : 1.0 / c.L,
                                    "(1 - sqrt(D xi))/L [LAG, Thm 1]", inst.info);
   const double gamma = inst.stepsize;
   const Vec x0 = p.initial_point();
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<LagWorker>(x0, s.value_bits, gamma, static_cast<int>(D), xi));
+    inst.workers.push_back(std::make_unique<LagWorker>(x0, s.value_bits, gamma, static_cast<int>(D), xi,
+                                                       opts.rule == "ps" ? c.L_i[static_cast<std::size_t>(i)] : -1.0));
   inst.info["potential"] = "f - f_low + sum_d beta_d ||x^{t+1-d} - x^{t-d}||^2, beta_d = sum_{j>=d} xi_j/(2 gamma)";
   inst.server = std::make_unique<StepServer>(
       x0, dense_codec(d, s.value_bits), dense_codec(d, s.value_bits), s.value_bits, gamma, n,
@@ -130,8 +153,9 @@ MethodInstance build_lag(const MethodSetup& s) {
 MethodEntry lag_entry() {
   MethodEntry e;
   e.name = "lag";
-  e.doc = "LAG-WK lazily aggregated gradient: a worker skips when its gradient barely changed";
-  e.paper = "Chen, Giannakis, Sun, Yin, NeurIPS 2018, Alg. 1 (LAG-WK), Thm 1";
+  e.doc = "LAG lazily aggregated gradient: a worker skips when its gradient barely changed (rule=wk), or is not "
+          "asked when L_m ||x_hat_m - x|| is small (rule=ps)";
+  e.paper = "Chen, Giannakis, Sun, Yin, NeurIPS 2018, Alg. 1 (LAG-WK), Alg. 2 (LAG-PS), Thm 1";
   e.params = option_docs(kLagFields);
   e.params.insert(e.params.begin(), kStepsizeParam);
   e.uses_compressor = false;
@@ -147,6 +171,8 @@ MethodEntry lag_entry() {
             "f - f* <= (1 - (mu/L)(1 - sqrt(D xi)))^t V^0";
   c.potential = "Phi^t = f(x^t) - f_low + sum_{d=1}^D beta_d ||x^{t+1-d} - x^{t-d}||^2, beta_d = sum_{j>=d} xi_j/(2 gamma)";
   c.avg_grad_sq_bound = two_phi0_over_gamma_t;
+  e.check.runs = {{"lag", ""}, {"lag[rule=ps]", ""}};
+  e.check.extra = {"potential-sharp", "potential-power"};
   return e;
 }
 

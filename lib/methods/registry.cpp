@@ -21,6 +21,7 @@ std::vector<MethodEntry> make_entries() {
       dist_ef_sgdm_entry(), dist_ef_blocksgd_entry(), dist_ef_blocksgdm_entry(), signsgd_mv_entry(), signum_mv_entry(),
       cser_entry(),      csea_entry(),          cser_pl_entry(),
       ef_sgd_entry(), ef_signsgd_entry(), topk_sgd_entry(), mem_sgd_entry(), sgd_entry(), qsgd_sgd_entry(),
+      laq_method_entry(), qgd_entry(), slaq_entry(), iag_entry(),
   };
   for (auto& e : entries) {
     if (!e.build) throw std::logic_error("method " + e.name + " has no builder");
