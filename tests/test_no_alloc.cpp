@@ -60,6 +60,15 @@ TEST_CASE("no heap allocation in the round loop once warmed up", "[methods][allo
            {"cser[batch=16,momentum=0.9]", "identity"},
            {"cser[form=error,H=2,R_reset=3]", "identity"},
            {"cser_pl[R=2]", "identity"},
+           {"ef_sgd", "topk[k=5]"},
+           {"ef_sgd", "grbs[k=8]"},
+           {"topk_sgd", "topk[k=3]"},
+           {"mem_sgd", "randk_biased[k=3]"},
+           {"mem_sgd[schedule=step[at=10,factor=0.5]]", "topk[k=3]"},
+           {"qsgd_sgd", "qsgd[s=4]"},
+           {"lag[rule=ps]", "identity"},
+           {"iag[order=random]", "identity"},
+           {"slaq", "identity"},
        })
     cases.push_back(extra);
   for (const auto& [m, c] : cases) {

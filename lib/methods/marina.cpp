@@ -49,26 +49,30 @@ struct MarinaConfig {
 
 // The round's shared decision: true for a full round (every worker sends its dense gradient);
 // otherwise `mask` holds the participants. Every party computes the same values without talking.
-bool draw_round(const MarinaConfig& c, std::uint64_t seed, int round, std::vector<char>& mask) {
+// `part` is the caller's s-nice sampler (its buffers are reused across rounds).
+bool draw_round(const MarinaConfig& c, const Participation& part, std::uint64_t seed, int round,
+                std::vector<char>& mask) {
   mask.assign(static_cast<std::size_t>(c.n), 1);
   if (round == 0) return true;
   Rng rng(seed, kServer, round, Purpose::participation);
   if (rng.bernoulli(c.p)) return true;
-  if (c.s > 0 && c.s < c.n) {
-    Participation part;
-    part.kind = Participation::Kind::snice;
-    part.s = c.s;
-    part.n = c.n;
-    part.draw(rng, mask);
-  }
+  if (c.s > 0 && c.s < c.n) part.draw(rng, mask);
   return false;
+}
+
+Participation snice_sampler(const MarinaConfig& c) {
+  Participation part;
+  part.kind = Participation::Kind::snice;
+  part.s = c.s;
+  part.n = c.n;
+  return part;
 }
 
 class MarinaWorker final : public ReplicaWorker {
  public:
   MarinaWorker(const Vec& x0, CompressorPtr comp, int value_bits, double step, const MarinaConfig& cfg)
       : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step), comp_(std::move(comp)),
-        dense_(dense_codec(static_cast<int>(x0.size()), value_bits)), cfg_(cfg), x_prev_(x0) {}
+        dense_(dense_codec(static_cast<int>(x0.size()), value_bits)), cfg_(cfg), part_(snice_sampler(cfg)), x_prev_(x0) {}
 
   void apply(const Message& down, WorkerEnv& env) override {
     x_prev_ = x_;  // x^{t−1}, for the difference at x^t
@@ -78,7 +82,7 @@ class MarinaWorker final : public ReplicaWorker {
   void upload(WorkerEnv& env, Message& up) override {
     const Objective& p = *env.problem;
     const int i = env.worker;
-    if (draw_round(cfg_, env.seed, env.round, mask_)) {
+    if (draw_round(cfg_, part_, env.seed, env.round, mask_)) {
       if (cfg_.oracle == Oracle::online) {
         Rng rng = env.rng(Purpose::sample);
         sample_with_replacement(rng, p.samples(i), cfg_.mega, rows_);
@@ -126,6 +130,7 @@ class MarinaWorker final : public ReplicaWorker {
   }
   CompressorPtr comp_, dense_;
   MarinaConfig cfg_;
+  Participation part_;
   Vec x_prev_, grad_, cache_, diff_;
   int cache_round_ = -2;  // round whose x the cached gradient belongs to
   std::vector<char> mask_;
@@ -138,9 +143,9 @@ class MarinaServer final : public ServerLogic {
  public:
   MarinaServer(const Vec& x0, CompressorPtr comp, int value_bits, double step, const MarinaConfig& cfg)
       : x_(x0), g_(Vec::Zero(x0.size())), comp_(std::move(comp)),
-        dense_(dense_codec(static_cast<int>(x0.size()), value_bits)), step_(step), cfg_(cfg) {}
+        dense_(dense_codec(static_cast<int>(x0.size()), value_bits)), step_(step), cfg_(cfg), part_(snice_sampler(cfg)) {}
   void absorb(std::span<const Message> ups, ServerEnv& env) override {
-    const bool full = draw_round(cfg_, env.seed, env.round, mask_);
+    const bool full = draw_round(cfg_, part_, env.seed, env.round, mask_);
     if (full) g_.setZero();
     const double scale = 1.0 / (full || cfg_.s <= 0 ? cfg_.n : std::min(cfg_.s, cfg_.n));
     const Compressor& codec = full ? *dense_ : *comp_;
@@ -162,6 +167,7 @@ class MarinaServer final : public ServerLogic {
   CompressorPtr comp_, dense_;
   double step_;
   MarinaConfig cfg_;
+  Participation part_;
   std::vector<char> mask_;
 };
 

@@ -45,16 +45,19 @@ struct Participation {
     return n > 1 ? double(s) * (s - 1) / (double(n) * (n - 1)) : 1.0;
   }
   // mask[i] = 1 when worker i participates; identical for every caller passing the same stream.
+  // Allocation-free once warmed up: each caller owns its Participation and with it the scratch.
   void draw(Rng rng, std::vector<char>& mask) const {
     mask.assign(static_cast<std::size_t>(n), kind == Kind::full ? 1 : 0);
     if (kind == Kind::independent) {
       for (auto& b : mask) b = rng.bernoulli(p) ? 1 : 0;
     } else if (kind == Kind::snice) {
-      std::vector<int> rows, scratch;
-      sample_without_replacement(rng, n, s, rows, scratch);
-      for (int i : rows) mask[static_cast<std::size_t>(i)] = 1;
+      sample_without_replacement(rng, n, s, rows_, scratch_);
+      for (int i : rows_) mask[static_cast<std::size_t>(i)] = 1;
     }
   }
+
+ private:
+  mutable std::vector<int> rows_, scratch_;  // draw()'s buffers (the draws do not depend on them)
 };
 
 }  // namespace commopt
