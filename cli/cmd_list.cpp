@@ -23,7 +23,7 @@ void list_methods() {
   fmt::print("methods (--method NAME[key=value,...]):\n");
   for (const auto& m : method_registry()) {
     fmt::print("  {:<12} {}\n      paper: {}\n      default compressor: {}\n", m.name, m.doc, m.paper,
-               m.uses_compressor ? m.default_compressor : "none (dense messages)");
+               m.uses_compressor ? m.default_compressor : "none (the method encodes its own messages)");
     print_params(m.params);
   }
 }

@@ -67,7 +67,7 @@ int cmd_theory(const std::vector<std::string>& args) {
              c.mu, f_low, c.f_star ? "f*" : "f* >= 0: every loss here is nonnegative");
   fmt::print("  parameters: {}\n", inst.info.dump());
   fmt::print("  gamma = {:.6g} ({})\n", gamma, inst.info.value("stepsize_rule", ""));
-  CardInputs in{&c, make_compressor(s.compressor, p->dim(), value_bits)->constants(), p->workers(), gamma};
+  CardInputs in{&c, make_compressor(s.compressor, p->dim(), value_bits, {0, p->workers(), block_sizes(*p)})->constants(), p->workers(), gamma};
   if (card->avg_grad_sq_bound) {
     // Smallest T with bound(Φ^0, T) ≤ ε; the bounds here are 2Φ^0/(γT), so T = ceil(2Φ^0/(γ ε)).
     const auto b1 = card->avg_grad_sq_bound(in, phi0, 1);

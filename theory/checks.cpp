@@ -134,7 +134,7 @@ std::vector<CheckRow> run_rows(const Objective& problem, const std::string& meth
   const MethodEntry& entry = find_method(mspec.name());
   const TheoremCard* card = find_card(entry.name);
   const std::string comp = compressor.value_or(entry.default_compressor);
-  const CompressorConstants cc = make_compressor(Spec::parse(comp, "--compressor"), problem.dim(), 64)->constants();
+  const CompressorConstants cc = make_compressor(Spec::parse(comp, "--compressor"), problem.dim(), 64, {0, problem.workers(), block_sizes(problem)})->constants();
   const std::string label = entry.uses_compressor ? fmt::format("{} + {}", method, comp) : method;
   const CheckRow base{"", label, problem.name(), 0, 0, "", card ? provenance_name(card->provenance) : "none", ""};
   if (!card) {

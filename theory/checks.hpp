@@ -66,6 +66,8 @@ std::string with_method_param(const std::string& method, const std::string& key,
 
 // local_sgd[H=1,batch=0] has the iterates of gd with the same step size.
 CheckRow local_sgd_consistency_row(const Objective& problem, long long rounds);
+// Its power row: local_sgd at 1 + 1e-9 times gd's step must be told apart from gd.
+CheckRow local_sgd_consistency_power_row(const Objective& problem, long long rounds);
 
 // theory/ef_checks.cpp (EF-SGD family and SGD baselines), each a row and its power row:
 // the virtual-sequence identity x~ = x - mean e_i of ef_sgd/mem_sgd (power: memory=off);

@@ -15,7 +15,9 @@ const std::vector<ExtraCheck>& extra_checks() {
       {"majority-vote", true,
        [](const Objective& p, const ExtraCheckRun& r) { return majority_vote_rows(p, r.method, r.rounds); }},
       {"gd-consistency", false,
-       [](const Objective& p, const ExtraCheckRun&) { return std::vector<CheckRow>{local_sgd_consistency_row(p, 50)}; }},
+       [](const Objective& p, const ExtraCheckRun&) {
+         return std::vector<CheckRow>{local_sgd_consistency_row(p, 50), local_sgd_consistency_power_row(p, 50)};
+       }},
       {"qsparse-virtual-sequence", true, [](const Objective& p, const ExtraCheckRun& r) { return qsparse_virtual_sequence_rows(p, r.method, r.compressor, r.rounds); }},
       {"qsparse-memory-bound", true, [](const Objective& p, const ExtraCheckRun& r) { return std::vector<CheckRow>{qsparse_memory_bound_row(p, r.method, r.compressor, r.rounds)}; }},
       {"qsparse-consistency", false, [](const Objective& p, const ExtraCheckRun&) { return qsparse_consistency_rows(p, 60); }},

@@ -106,8 +106,10 @@ std::string describe_f_star(const Objective& problem, const std::optional<FStarR
     return fmt::format("f* not found: the solver stopped at ||grad f|| = {:.3g}, above the tolerance; bounds use "
                        "f* >= f_lower = {:g}",
                        r->grad_norm, c.f_lower);
-  return fmt::format("f* unknown ({}): bounds use f* >= f_lower = {:g} (every loss is nonnegative)",
-                     problem.convex() ? "lambda = 0: the infimum need not be attained" : "nonconvex", c.f_lower);
+  const char* why = !problem.convex()                               ? "nonconvex"
+                    : dynamic_cast<const LogisticProblem*>(&problem) ? "lambda = 0: the infimum need not be attained"
+                                                                      : "no solver for this problem yet";
+  return fmt::format("f* unknown ({}): bounds use f* >= f_lower = {:g} (every loss is nonnegative)", why, c.f_lower);
 }
 
 }  // namespace commopt

@@ -155,7 +155,23 @@ std::vector<CheckRow> slaq_laq_identity_rows(const Objective& p, long long round
   r.verdict = first < 0 ? "pass" : "FAIL";
   r.note = fmt::format("slaq vs laq[bits=3,eps_weight=1.5,additive=0.2], every column but seconds and grad_evals, "
                        "{} rounds: first differing round {}", rounds, first);
-  return {r};
+  // Power: the same comparison against laq with LAQ's own trigger (eps_weight=3, additive=0) must see
+  // a difference, so the identity row is not comparing two runs that cannot differ.
+  const auto plain = run64(p, "laq[bits=3,stepsize=theory]", rounds);
+  long long first_power = slaq.rows.size() == plain.rows.size() ? -1 : 0;
+  for (std::size_t t = 0; first_power < 0 && t < slaq.rows.size(); ++t) {
+    TraceRow a = slaq.rows[t], b = plain.rows[t];
+    a.seconds = b.seconds = 0;
+    a.grad_evals = b.grad_evals = 0;
+    if (csv_line(a) != csv_line(b)) first_power = a.round;
+  }
+  CheckRow power = r;
+  power.id = "slaq-laq-identity-power";
+  power.measured = static_cast<double>(first_power);
+  power.verdict = first_power >= 0 ? "pass" : "FAIL";
+  power.note = fmt::format("slaq vs laq[bits=3] (LAQ's trigger: eps_weight=3, additive=0) must differ: first "
+                           "differing round {} (-1: none, the identity row could not fail)", first_power);
+  return {r, power};
 }
 
 std::vector<CheckRow> laq_rate_rows(const Objective& p, const std::string& method, long long rounds) {

@@ -136,7 +136,7 @@ std::vector<CheckRow> qsparse_virtual_sequence_rows(const Objective& p, const st
                        rounds);
   CheckRow power{"qsparse-vs-power", with_key(method, "memory", "off") + " + " + comp, p.name(), 0, kTol, "",
                  "derived", ""};
-  if (make_compressor(Spec::parse(comp, "--compressor"), p.dim(), 64)->constants().alpha >= 1) {
+  if (make_compressor(Spec::parse(comp, "--compressor"), p.dim(), 64, {0, p.workers(), block_sizes(p)})->constants().alpha >= 1) {
     power.verdict = "skipped";
     power.note = "the compressor is lossless: dropping the memory cannot break the identity";
     return {r, power};
@@ -153,7 +153,7 @@ CheckRow qsparse_memory_bound_row(const Objective& p, const std::string& method,
                                   long long rounds) {
   CheckRow r{"qsparse-memory-lemma", method + " + " + comp, p.name(), 0, 0, "not-binding", "paper-recalled", ""};
   MethodInstance m = build(p, method, comp);
-  const double gamma = make_compressor(Spec::parse(comp, "--compressor"), p.dim(), 64)->constants().alpha;
+  const double gamma = make_compressor(Spec::parse(comp, "--compressor"), p.dim(), 64, {0, p.workers(), block_sizes(p)})->constants().alpha;
   if (gamma >= 1 || m.info["memory"].get<std::string>() == "off") {
     r.verdict = "skipped";
     r.note = "lossless compressor or memory=off: the memory is zero";
