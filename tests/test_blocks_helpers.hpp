@@ -1,6 +1,6 @@
 // Shared by the tests of the problems with parameter blocks (test_problems_blocks*.cpp): a small
-// three-class LIBSVM file and a minibatch of its rows, the problem factory, random vectors and the
-// central finite-difference gradient check.
+// three-class LIBSVM file and a minibatch of its rows and the problem factory (random vectors and
+// the finite-difference check: test_gradient_helpers.hpp).
 #pragma once
 #include <catch2/catch.hpp>
 
@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "problems/registry.hpp"
+#include "test_gradient_helpers.hpp"
 #include "test_problem_helpers.hpp"
 
 namespace commopt::testing {
@@ -38,33 +39,6 @@ inline std::string problem_error_of(const std::string& text, int workers = 2) {
   return "<no error>";
 }
 
-inline Vec random_vec(Index d, double scale, std::uint64_t seed) {
-  Rng rng(seed, 0, 0, Purpose::data);
-  Vec x(d);
-  for (Index k = 0; k < d; ++k) x[k] = scale * rng.normal();
-  return x;
-}
-
-// max over workers of ||∇f_i − FD||/||∇f_i||, central differences of step h.
-inline double fd_error(const Objective& p, const Vec& x, double h = 1e-6) {
-  double worst = 0;
-  for (int i = 0; i < p.workers(); ++i) {
-    Vec g, fd(p.dim());
-    const double f = p.loss_grad(i, x, g);
-    CHECK(f == Approx(p.loss(i, x)).epsilon(1e-14));
-    Vec xp = x;
-    for (Index k = 0; k < p.dim(); ++k) {
-      xp[k] = x[k] + h;
-      const double up = p.loss(i, xp);
-      xp[k] = x[k] - h;
-      const double down = p.loss(i, xp);
-      xp[k] = x[k];
-      fd[k] = (up - down) / (2 * h);
-    }
-    worst = std::max(worst, (g - fd).norm() / g.norm());
-  }
-  return worst;
-}
 
 struct Files {
   TempDir dir;

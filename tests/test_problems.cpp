@@ -13,8 +13,11 @@
 #include "problems/logistic.hpp"
 #include "problems/quadratic.hpp"
 #include "problems/registry.hpp"
+#include "test_gradient_helpers.hpp"
 
 using namespace commopt;
+using commopt::testing::fd_error;
+using commopt::testing::random_vec;
 
 namespace {
 
@@ -32,34 +35,6 @@ std::string error_of(const std::string& text, int workers, const std::string& sp
     return e.what();
   }
   return "<no error>";
-}
-
-Vec random_vec(Index d, double scale, std::uint64_t seed) {
-  Rng rng(seed, 0, 0, Purpose::data);
-  Vec x(d);
-  for (Index k = 0; k < d; ++k) x[k] = scale * rng.normal();
-  return x;
-}
-
-// max over workers of ||∇f_i - FD||/||∇f_i|| with central differences of step h.
-double fd_error(const Objective& p, const Vec& x, double h) {
-  double worst = 0;
-  for (int i = 0; i < p.workers(); ++i) {
-    Vec g, fd(p.dim());
-    const double f = p.loss_grad(i, x, g);
-    CHECK(f == Approx(p.loss(i, x)).epsilon(1e-14));
-    Vec xp = x;
-    for (Index k = 0; k < p.dim(); ++k) {
-      xp[k] = x[k] + h;
-      const double up = p.loss(i, xp);
-      xp[k] = x[k] - h;
-      const double down = p.loss(i, xp);
-      xp[k] = x[k];
-      fd[k] = (up - down) / (2 * h);
-    }
-    worst = std::max(worst, (g - fd).norm() / g.norm());
-  }
-  return worst;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "methods/method.hpp"
 
@@ -29,6 +30,21 @@ CompressorPtr dense_codec(int d, int value_bits);
 // (block-wise compressors such as block_sign and blockwise[...] read the blocks).
 inline CompressorContext worker_context(const Objective& p, int i) {
   return {i, p.workers(), block_sizes(p)};
+}
+
+// g = ∇f_i(x) (batch = 0) or the mean of `batch` sample gradients at rows drawn uniformly with
+// replacement from Purpose::sample (rows has `batch` entries). Counts the oracle calls in env.
+inline void sample_gradient(WorkerEnv& env, const Vec& x, long long batch, std::vector<int>& rows, Vec& g) {
+  const Objective& p = *env.problem;
+  if (batch == 0) {
+    p.grad(env.worker, x, g);
+    env.grad_evals += p.samples(env.worker);
+    return;
+  }
+  Rng rng = env.rng(Purpose::sample);
+  for (int& r : rows) r = static_cast<int>(rng.below(static_cast<std::uint64_t>(p.samples(env.worker))));
+  p.minibatch_grad(env.worker, x, rows, g);
+  env.grad_evals += static_cast<double>(batch);
 }
 
 // Records the problem constants a step-size rule used.

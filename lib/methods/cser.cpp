@@ -85,17 +85,8 @@ class CserWorker final : public WorkerLogic, public CserWorkerState {
         rows_(static_cast<std::size_t>(batch)) {}
 
   void upload(WorkerEnv& env, Message& up) override {
-    const Objective& p = *env.problem;
     const long long t = env.round;
-    if (batch_ == 0) {
-      p.grad(env.worker, x_, g_);
-      env.grad_evals += p.samples(env.worker);
-    } else {
-      Rng rng = env.rng(Purpose::sample);
-      for (int& r : rows_) r = static_cast<int>(rng.below(static_cast<std::uint64_t>(p.samples(env.worker))));
-      p.minibatch_grad(env.worker, x_, rows_, g_);
-      env.grad_evals += batch_;
-    }
+    sample_gradient(env, x_, batch_, rows_, g_);
     u_ *= mu_;
     u_ += g_;                                                 // u_i ← μ u_i + g_i
     d_.noalias() = sched_.at(t) * (g_ + mu_ * u_);            // d_i = η_t (g_i + μ u_i)

@@ -83,17 +83,8 @@ class DistEfWorker final : public WorkerLogic {
 
   void apply(const Message& down, WorkerEnv& env) override { rule_.apply(*down_, down, env.round, x_, w_); }
   void upload(WorkerEnv& env, Message& up) override {
-    const Objective& p = *env.problem;
     Vec& g = rule_.mu != 0 ? g_ : p_;  // without momentum p_i starts as g_i itself
-    if (batch_ == 0) {
-      p.grad(env.worker, x_, g);
-      env.grad_evals += p.samples(env.worker);
-    } else {
-      Rng rng = env.rng(Purpose::sample);
-      for (int& r : rows_) r = static_cast<int>(rng.below(static_cast<std::uint64_t>(p.samples(env.worker))));
-      p.minibatch_grad(env.worker, x_, rows_, g);
-      env.grad_evals += batch_;
-    }
+    sample_gradient(env, x_, batch_, rows_, g);
     if (rule_.mu != 0) {
       m_ = rule_.mu * m_ + g_;  // m_i = μ m_i + g_i
       p_ = rule_.mu * m_ + g_;  // Nesterov: p_i = μ m_i + g_i

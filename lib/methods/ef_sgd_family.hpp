@@ -19,21 +19,6 @@
 
 namespace commopt {
 
-// g = ∇f_i(x) (batch = 0) or the mean of `batch` sample gradients at rows drawn uniformly with
-// replacement from Purpose::sample (rows has `batch` entries). Counts the oracle calls in env.
-inline void sample_gradient(WorkerEnv& env, const Vec& x, long long batch, std::vector<int>& rows, Vec& g) {
-  const Objective& p = *env.problem;
-  if (batch == 0) {
-    p.grad(env.worker, x, g);
-    env.grad_evals += p.samples(env.worker);
-    return;
-  }
-  Rng rng = env.rng(Purpose::sample);
-  for (int& r : rows) r = static_cast<int>(rng.below(static_cast<std::uint64_t>(p.samples(env.worker))));
-  p.minibatch_grad(env.worker, x, rows, g);
-  env.grad_evals += static_cast<double>(batch);
-}
-
 // The shared options: memory=on|off (the ablation) and the minibatch.
 struct EfSgdOptions {
   std::string memory = "on";

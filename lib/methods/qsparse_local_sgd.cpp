@@ -100,19 +100,10 @@ class QsparseWorker final : public WorkerLogic, public QsparseWorkerView {
   }
 
   void upload(WorkerEnv& env, Message& up) override {
-    const Objective& p = *env.problem;
     const long long t = env.round;
     eta_ = cfg_.schedule.at(t);
     if (cfg_.wipe && std::binary_search(cfg_.schedule.drops.begin(), cfg_.schedule.drops.end(), t)) m_.setZero();
-    if (cfg_.batch == 0) {
-      p.grad(env.worker, xhat_, g_);
-      env.grad_evals += p.samples(env.worker);
-    } else {
-      Rng rng = env.rng(Purpose::sample);
-      for (int& r : rows_) r = static_cast<int>(rng.below(static_cast<std::uint64_t>(p.samples(env.worker))));
-      p.minibatch_grad(env.worker, xhat_, rows_, g_);
-      env.grad_evals += cfg_.batch;
-    }
+    sample_gradient(env, xhat_, cfg_.batch, rows_, g_);
     if (cfg_.beta == 0) {
       d_ = g_;
     } else {

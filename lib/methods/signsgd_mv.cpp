@@ -102,16 +102,7 @@ class SignMvWorker final : public WorkerLogic {
     down_.add_decoded(down, -sched_.at(env.round - 1), x_);  // x^t = x^{t−1} − η_{t−1} V
   }
   void upload(WorkerEnv& env, Message& up) override {
-    const Objective& p = *env.problem;
-    if (batch_ == 0) {
-      p.grad(env.worker, x_, g_);
-      env.grad_evals += p.samples(env.worker);
-    } else {
-      Rng rng = env.rng(Purpose::sample);
-      for (int& r : rows_) r = static_cast<int>(rng.below(static_cast<std::uint64_t>(p.samples(env.worker))));
-      p.minibatch_grad(env.worker, x_, rows_, g_);
-      env.grad_evals += batch_;
-    }
+    sample_gradient(env, x_, batch_, rows_, g_);
     Rng rng = env.compress_rng(up_);
     if (beta_ == 0) {
       up_.compress(g_, rng, up);  // signSGD: sign(g_i)
