@@ -16,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "problems/registry.hpp"
+#include "run/compare.hpp"
 #include "run/job.hpp"
 #include "theory/fstar.hpp"
 
@@ -98,14 +99,6 @@ std::string slug(std::string s) {
   for (char& ch : s)
     if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.') ch = '_';
   return s;
-}
-
-// Mean log10 ||∇f||² over the last 90% of the rows (the papers' best-γ score).
-double score(const std::vector<TraceRow>& rows) {
-  const std::size_t start = rows.size() / 10;
-  double s = 0;
-  for (std::size_t i = start; i < rows.size(); ++i) s += std::log10(std::max(rows[i].grad_norm_sq, 1e-300));
-  return rows.size() > start ? s / static_cast<double>(rows.size() - start) : INFINITY;
 }
 
 }  // namespace
@@ -193,7 +186,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
         } else {
           rows = run_job(*problem, job).rows;
         }
-        const double sc = score(rows);
+        const double sc = papers_score(rows);
         worst = std::max(worst, sc);
         mean += sc / static_cast<double>(cfg.seeds.size());
         if (first_rows.empty()) first_rows = rows, first_path = job.out;
