@@ -22,6 +22,7 @@ struct JobSpec {
   LogGrid grid;
   std::string out;           // trace path (.csv); empty: no files
   bool progress = false;     // a progress line on stderr
+  bool overwrite = false;    // replace an existing result at `out` (--force); otherwise refuse it
   nlohmann::json extra_meta; // problem spec, split, data path, ...
 };
 
