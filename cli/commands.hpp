@@ -12,4 +12,5 @@ int cmd_data(const std::vector<std::string>& args);
 int cmd_check(const std::vector<std::string>& args);
 int cmd_theory(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
+int cmd_reproduce(const std::vector<std::string>& args);
 }  // namespace commopt::cli

@@ -117,6 +117,12 @@ std::string Spec::str() const {
   return fmt::format("{}[{}]", name_, fmt::join(items, ","));
 }
 
+Spec Spec::with(const std::string& key, const std::string& value) const {
+  Spec s = *this;
+  s.values_[key] = value;
+  return s;
+}
+
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;

@@ -37,6 +37,8 @@ class Spec {
 
   // Canonical text `name[k=v,...]` (keys sorted), used in metadata and file names.
   std::string str() const;
+  // A copy with `key` set to `value` (added or replaced), e.g. a method spec with its step size.
+  Spec with(const std::string& key, const std::string& value) const;
 
  private:
   std::string what_;

@@ -1,0 +1,66 @@
+// The runs a reproduction makes: one configuration over seeds (traces kept under the reproduction's
+// directory), the step size tuned on a grid by the papers' rule, and what tables and figures read
+// from them (reach of a target, value at a budget, a curve with its band over seeds).
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/reproduce/reproduction.hpp"
+#include "plots/figure.hpp"
+#include "run/compare.hpp"
+#include "run/run.hpp"
+
+namespace commopt::reproduce {
+
+struct Config {
+  std::string label;    // legend and table text, unique within a reproduction
+  std::string problem;  // problem spec, e.g. "sigmoid_lsq[data=mushrooms]"
+  int workers = 5;
+  std::string method;   // method spec; its stepsize= is replaced when the step is tuned
+  std::optional<std::string> compressor;  // none: the method's default
+  std::string split = "contiguous";
+};
+
+struct Budget {
+  StopRule stop;  // rounds, max_bits, target (the round cap is a safety limit when a budget binds)
+  LogGrid grid;
+};
+
+struct SeedRuns {
+  Config config;                              // as run (method with the step used)
+  std::vector<std::vector<TraceRow>> traces;  // one per seed, in Context::seeds order
+  std::vector<nlohmann::json> meta;           // each run's metadata (meta[i]["method_info"]["stepsize"]: γ)
+
+  // x at the first row with y <= target, over seeds (missing: seeds that never reached it).
+  Spread reach(std::string_view x, std::string_view y, double target) const;
+  // y at the last row with x <= budget, over seeds.
+  Spread at_budget(std::string_view x, std::string_view y, double budget) const;
+  // y on the last row, over seeds.
+  Spread last(std::string_view y) const;
+  int diverged() const;  // seeds whose run diverged
+  plots::Curve curve(std::string_view x, std::string_view y) const;  // median and band over seeds
+  double stepsize() const;  // the γ of seed 0's run
+};
+
+// Runs `config` once per seed of the context; traces go to <ctx.dir>/runs/<label>-s<seed>.csv.
+SeedRuns run_seeds(const Context& ctx, const Config& config, const Budget& budget);
+
+struct Tuned {
+  SeedRuns best;
+  std::string best_step;                               // the stepsize= text that won
+  std::vector<std::pair<std::string, double>> scores;  // each step and its score (mean over seeds)
+  bool at_edge = false;                                // the winner is the grid's first or last step
+};
+
+// Runs each step (a stepsize= text: "0.125", "theory*4") over the context's seeds and keeps the one with
+// the smallest mean papers_score (dasha-family.md §5); a diverged run scores +inf.
+Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget);
+
+// The papers' absolute grid 2^i for i in [lo, hi), and theory·2^i, as stepsize= texts.
+std::vector<std::string> absolute_grid(int lo, int hi);
+std::vector<std::string> theory_grid(int lo, int hi);
+
+}  // namespace commopt::reproduce
