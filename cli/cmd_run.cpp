@@ -1,4 +1,5 @@
 // `commopt run`: one method on one problem; writes <out>.csv and <out>.json, prints a summary line.
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 
@@ -6,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/run_identity.hpp"
 #include "core/error.hpp"
 #include "problems/registry.hpp"
 #include "run/job.hpp"
@@ -67,7 +69,9 @@ int run(const std::vector<std::string>& args) {
       ("workers,n", po::value(&workers)->default_value(10), "number of workers n")
       ("method", po::value(&method)->default_value("gd"), "method spec, e.g. ef21[stepsize=theory*2] (commopt list methods)")
       ("compressor", po::value(&compressor), "compressor spec, e.g. topk[k=10] (default: the method's)")
-      ("rounds", po::value(&rounds)->default_value(1000), "stop after this many rounds")
+      ("rounds", po::value(&rounds),
+       "stop after this many rounds (default 1000; with --max-bits, --target or --time-limit the default is a "
+       "safety cap of 1e6 rounds, reported when hit)")
       ("max-bits", po::value(&max_bits), "stop when the mean uplink bits per worker reach this")
       ("target", po::value(&target), "stop when the target quantity is <= this")
       ("target-on", po::value(&target_on)->default_value("grad_norm_sq"), "grad_norm_sq or gap (f - f*)")
@@ -77,7 +81,8 @@ int run(const std::vector<std::string>& args) {
       ("split", po::value(&split)->default_value("contiguous"), "contiguous, shuffled or label-sorted")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets")
       ("log-every", po::value(&log_every)->default_value(0), "log every N rounds (0: log-spaced grid)")
-      ("out,o", po::value(&out), "trace file (default runs/<problem>-<method>-s<seed>.csv)")
+      ("out,o", po::value(&out),
+       "trace file (default runs/<problem>-<method>-<compressor>-n<N>-<split>-v<value bits>-s<seed>.csv)")
       ("quiet,q", po::bool_switch(&quiet), "no progress bar and no summary line")
       ("backend", po::value(&backend)->default_value("sim"),
        "sim (all workers in this process) or mpi (workers spread over the ranks of mpirun; see README)");
@@ -107,15 +112,32 @@ int run(const std::vector<std::string>& args) {
   if (vm.count("compressor")) job.compressor = compressor;
   job.value_bits = value_bits;
   job.seed = seed;
-  job.stop.rounds = rounds;
+  if (vm.count("max-bits") && !(std::isfinite(max_bits) && max_bits > 0))
+    throw UsageError(fmt::format("--max-bits {}: give a positive number of bits per worker", max_bits));
+  if (vm.count("target") && !(std::isfinite(target) && target >= 0))
+    throw UsageError(fmt::format("--target {}: give a finite number >= 0", target));
+  if (vm.count("time-limit") && !(std::isfinite(time_limit) && time_limit > 0))
+    throw UsageError(fmt::format("--time-limit {}: give a positive number of seconds", time_limit));
+  if (vm.count("rounds")) {
+    job.stop.rounds = rounds;
+  } else if (vm.count("max-bits") || vm.count("target") || vm.count("time-limit")) {
+    // A budget or target decides the end; the round cap only guards against a run that never gets there.
+    job.stop.rounds = 1'000'000;
+    job.stop.rounds_is_safety_cap = true;
+  } else {
+    job.stop.rounds = 1000;
+  }
   if (vm.count("max-bits")) job.stop.max_bits = max_bits;
   if (vm.count("target")) job.stop.target = target;
   job.stop.target_on = target_on;
   if (vm.count("time-limit")) job.stop.time_limit = time_limit;
   job.grid.every = log_every;
+  // The default name holds the whole configuration, so that different experiments never share a file.
   job.out = vm.count("out") ? out
-                            : fmt::format("runs/{}-{}-s{}.csv", sanitize(problem_spec.str()),
-                                          sanitize(Spec::parse(method, "--method").str()), seed);
+                            : fmt::format("runs/{}-{}-{}-n{}-{}-v{}-s{}.csv", sanitize(problem_spec.str()),
+                                          sanitize(Spec::parse(method, "--method").str()),
+                                          sanitize(vm.count("compressor") ? compressor : "default"), workers,
+                                          sanitize(split), value_bits, seed);
   job.progress = !quiet;
   job.extra_meta["split"] = split;
   job.extra_meta["command"] = "run";
@@ -141,6 +163,7 @@ int run(const std::vector<std::string>& args) {
 #endif
   } else {
     auto objective = make_problem(problem_spec, workers, popts);
+    job.extra_meta["problem_identity"] = problem_identity(problem_spec, workers, popts);
     // Convex problems get f* (Newton-CG to ||grad f|| <= 1e-10, cached) so the trace has its gap column.
     if (objective->convex()) job.extra_meta["f_star"] = describe_f_star(*objective, ensure_f_star(*objective));
     r = run_job(*objective, job);

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/spec.hpp"
 #include "core/version.hpp"
+#include "run/run_metadata.hpp"
 
 namespace {
 
@@ -43,6 +44,7 @@ void usage(std::FILE* to) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  commopt::set_command_line(argc, argv);  // recorded in every run's metadata
   if (argc < 2) {
     usage(stderr);
     return 2;

@@ -2,40 +2,18 @@
 // the metadata beside the trace, and no partial file left behind as if complete.
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
 
 #include <nlohmann/json.hpp>
 
 #include "methods/method.hpp"
+#include "test_cli_helpers.hpp"
 #include "test_problem_helpers.hpp"
 #include "trace/trace.hpp"
 
-namespace {
-
-struct Outcome {
-  int code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Outcome run_cli(const std::string& args) {
-  const std::string cmd = std::string(COMMOPT_BINARY) + " " + args + " --data-dir " + COMMOPT_SHARED_DATASETS + " 2>&1";
-  Outcome o;
-  std::FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe)) o.output += buf.data();
-  const int status = pclose(pipe);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
-
-int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
-
-}  // namespace
+using commopt::testing::lines;
+using commopt::testing::run_cli;
 
 TEST_CASE("cli: a run writes a complete trace and its metadata", "[cli]") {
   commopt::testing::TempDir dir;

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/version.hpp"
 #include "run/progress.hpp"
+#include "run/run_metadata.hpp"
 
 namespace commopt {
 
@@ -64,9 +65,15 @@ MethodInstance prepare(const Objective& problem, const JobSpec& spec, const JobB
   meta["value_bits"] = spec.value_bits;
   meta["backend"] = backend.name;
   for (const auto& [k, v] : backend.meta.items()) meta[k] = v;
+  if (method.info.contains("stepsize")) meta["stepsize"] = method.info["stepsize"];
   meta["version"] = version();
   meta["git_revision"] = git_revision();
   meta["columns"] = trace_columns();
+  // Everything needed to rerun it: the limits as given, the log grid, where and how it ran.
+  meta["stop"] = stop_meta(spec.stop);
+  meta["log_grid"] = log_grid_meta(spec.grid);
+  meta["environment"] = environment_meta();
+  if (!command_line().empty()) meta["command_line"] = command_line();
   return method;
 }
 }  // namespace
@@ -88,7 +95,7 @@ JobResult run_job(const Objective& problem, const JobSpec& spec, const JobBacken
   };
   if (backend.setup_guard) backend.setup_guard(setup); else setup();
   nlohmann::json& meta = result.meta;
-  Progress progress(backend.root && spec.progress && isatty(STDERR_FILENO), spec.stop.rounds);
+  Progress progress(backend.root && spec.progress && isatty(STDERR_FILENO), spec.stop);
   result.run = run_rounds(*net, problem, spec.stop, spec.grid, [&](const TraceRow& row) {
     result.rows.push_back(row);
     if (writer) writer->write(row);

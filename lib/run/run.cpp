@@ -82,7 +82,13 @@ RunResult run_rounds(Network& net, const Objective& problem, const StopRule& sto
       return std::make_pair(RunStatus::max_bits, fmt::format("spent the bit budget {:g} at round {}", *stop.max_bits, t));
     if (stop.time_limit && seconds >= *stop.time_limit)
       return std::make_pair(RunStatus::time_limit, fmt::format("time limit {:g} s at round {}", *stop.time_limit, t));
-    if (t >= stop.rounds) return std::make_pair(RunStatus::max_rounds, fmt::format("ran {} rounds", t));
+    if (t >= stop.rounds) {
+      if (stop.rounds_is_safety_cap)
+        return std::make_pair(RunStatus::max_rounds,
+                              fmt::format("hit the safety cap of {} rounds before the bit budget, target or time "
+                                          "limit; pass --rounds to raise it", t));
+      return std::make_pair(RunStatus::max_rounds, fmt::format("ran {} rounds", t));
+    }
     return std::nullopt;
   };
   // Stop decisions are the root process's (net.agree); with one process agree() is the identity.

@@ -13,6 +13,9 @@ namespace commopt {
 
 struct StopRule {
   long long rounds = 1000;               // --rounds: at most this many rounds after the initialization
+  // The round cap only guards a budget or a target (--max-bits, --target, --time-limit given without
+  // --rounds): hitting it is reported as "safety cap hit before the budget", not as a normal end.
+  bool rounds_is_safety_cap = false;
   std::optional<double> max_bits;        // --max-bits: uplink bits per worker (mean), cumulative
   std::optional<double> target;          // --target: stop when the target quantity is <= this
   std::string target_on = "grad_norm_sq";  // or "gap" (f − f*, needs f*)
