@@ -8,6 +8,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "trace/result_file.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "methods/method.hpp"
@@ -117,6 +118,8 @@ int cmd_check(const std::vector<std::string>& args) {
     return 0;
   }
   po::notify(vm);
+  // The summary's path is checked before the work, so that no result is lost to a bad path after it.
+  if (vm.count("json") && json != "-") check_result_target(json, /*overwrite=*/true, "--json");
   if (suite != "quick" && suite != "full")
     throw UsageError("--suite " + suite + ": use quick or full");
   const bool full = suite == "full";
@@ -163,7 +166,8 @@ int cmd_check(const std::vector<std::string>& args) {
   if (vm.count("json")) {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& r : rows) j.push_back(to_json(r));
-    std::ofstream(json) << j.dump(2) << "\n";
+    if (json == "-") fmt::print("{}\n", j.dump(2));
+    else write_result_file(json, j.dump(2) + "\n", /*overwrite=*/true, "--json");
   }
   int failed = 0;
   for (const auto& r : rows) failed += r.failed();

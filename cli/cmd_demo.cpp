@@ -78,6 +78,7 @@ int cmd_demo(const std::vector<std::string>& args) {
     job.seed = seed;
     job.stop.rounds = max_rounds;
     job.stop.rounds_is_safety_cap = true;
+    job.overwrite = true;  // the demo's own directory: each demo replaces the last one's traces
     job.stop.max_bits = budget;
     if (vm.count("time-limit")) job.stop.time_limit = time_limit;
     job.grid.growth = 1.01;  // rows at most 1% of the rounds apart: "bits to reach" is read off them

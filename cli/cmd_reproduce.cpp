@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "trace/result_file.hpp"
 #include "cli/commands.hpp"
 #include "cli/reproduce/report.hpp"
 #include "cli/reproduce/reproduction.hpp"
@@ -79,7 +80,7 @@ int cmd_reproduce(const std::vector<std::string>& args) {
     report.write(ctx.dir / "report.md");
     const nlohmann::json v = {{"name", e.name},       {"paper", e.paper}, {"verdict", to_string(*report.verdict())},
                               {"why", report.verdict_reason()}, {"quick", quick}, {"seeds", k}};
-    std::ofstream(ctx.dir / "verdict.json") << v.dump(2) << "\n";
+    write_result_file(ctx.dir / "verdict.json", v.dump(2) + "\n", /*overwrite=*/true, "reproduce --out");
     fmt::print("reproduce {}: {} — {}\n  report: {}\n", e.name, to_string(*report.verdict()), report.verdict_reason(),
                (ctx.dir / "report.md").string());
   }

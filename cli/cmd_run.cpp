@@ -61,7 +61,7 @@ int run(const std::vector<std::string>& args) {
   long long rounds = 1000, log_every = 0;
   std::uint64_t seed = 0;
   double max_bits = 0, target = 0, time_limit = 0;
-  bool quiet = false;
+  bool quiet = false, force = false;
   po::options_description desc("commopt run options");
   desc.add_options()
       ("help,h", "this help")
@@ -84,6 +84,7 @@ int run(const std::vector<std::string>& args) {
       ("out,o", po::value(&out),
        "trace file (default runs/<problem>-<method>-<compressor>-n<N>-<split>-v<value bits>-s<seed>.csv)")
       ("quiet,q", po::bool_switch(&quiet), "no progress bar and no summary line")
+      ("force", po::bool_switch(&force), "replace an existing trace and metadata at --out (refused otherwise)")
       ("backend", po::value(&backend)->default_value("sim"),
        "sim (all workers in this process) or mpi (workers spread over the ranks of mpirun; see README)");
   po::variables_map vm;
@@ -139,6 +140,7 @@ int run(const std::vector<std::string>& args) {
                                           sanitize(vm.count("compressor") ? compressor : "default"), workers,
                                           sanitize(split), value_bits, seed);
   job.progress = !quiet;
+  job.overwrite = force;
   job.extra_meta["split"] = split;
   job.extra_meta["command"] = "run";
   JobResult r;
@@ -164,6 +166,8 @@ int run(const std::vector<std::string>& args) {
   } else {
     auto objective = make_problem(problem_spec, workers, popts);
     job.extra_meta["problem_identity"] = problem_identity(problem_spec, workers, popts);
+    if (const auto& data = job.extra_meta["problem_identity"]["data"]; !data.is_null())
+      job.inputs.emplace_back(data["path"].get<std::string>());
     // Convex problems get f* (Newton-CG to ||grad f|| <= 1e-10, cached) so the trace has its gap column.
     if (objective->convex()) job.extra_meta["f_star"] = describe_f_star(*objective, ensure_f_star(*objective));
     r = run_job(*objective, job);

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "trace/result_file.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "problems/registry.hpp"
@@ -122,6 +123,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
     return 0;
   }
   po::notify(vm);
+  // The summary's path is checked before the work, so that no result is lost to a bad path after it.
+  if (vm.count("json") && json != "-") check_result_target(json, /*overwrite=*/true, "--json");
   if (!std::filesystem::exists(file)) throw UsageError("sweep: no file '" + file + "'; give an experiment TOML");
   const SweepConfig cfg = parse_config(file);
   ProblemOptions popts;
@@ -157,6 +160,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
         job.value_bits = cfg.value_bits;
         job.stop.rounds = cfg.rounds;
         job.grid.every = cfg.log_every;
+        job.overwrite = true;  // a stale trace (its metadata does not match) is rerun in place
         job.out = fmt::format("{}/{}-g{}-s{}.csv", cfg.out_dir, slug(run.label), power, seed);
         job.extra_meta["sweep"] = cfg.name;
         job.extra_meta["sweep_key"] = fmt::format("{}|{}|{}|{}|{}|{}", run.problem, run.workers, job.method,
@@ -215,7 +219,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
                        {"bits_up_max", last.bits_up_max}, {"bits_to_target", reach},
                        {"trace", best_path},         {"status", to_string(last.status)}});
   }
-  if (vm.count("json")) std::ofstream(json) << summary.dump(2) << "\n";
+  if (vm.count("json") && json == "-") fmt::print("{}\n", summary.dump(2));
+  else if (vm.count("json")) write_result_file(json, summary.dump(2) + "\n", /*overwrite=*/true, "--json");
   return 0;
 }
 

@@ -19,7 +19,7 @@ for case in 'gd|identity' 'ef21|topk[k=1]' 'ef21|topk[k=3]' 'dasha|randk[k=2]'; 
   comp_arg=()
   [ "$comp" != identity ] && comp_arg=(--compressor "$comp")
   "${mpiexec[@]}" -np 2 "$commopt" run --backend mpi --problem 'logreg[data=a1a]' --workers $n --method "$method" \
-    "${comp_arg[@]}" --rounds $rounds --log-every 1 --quiet --out "$out"
+    "${comp_arg[@]}" --rounds $rounds --log-every 1 --quiet --force --out "$out"
   # Every worker sends the same number of bits in a round here, so the per-message bits of round t
   # are the increase of the per-worker mean bits_up (bits_down: the broadcast's bits).
   expect=$(awk -F, -v n=$n 'NR > 1 { du = $3 - up; dd = $5 - down; up = $3; down = $5;

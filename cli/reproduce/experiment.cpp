@@ -83,6 +83,7 @@ SeedRuns run_seeds(const Context& ctx, const Config& config, const Budget& budge
     job.seed = seed;
     job.stop = budget.stop;
     job.grid = budget.grid;
+    job.overwrite = true;  // a reproduction reruns its own runs
     job.out = (ctx.dir / "runs" / fmt::format("{}-s{}.csv", slug(config.label), seed)).string();
     job.overwrite = true;  // a reproduction always reruns
     job.extra_meta["command"] = "reproduce";

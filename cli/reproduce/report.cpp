@@ -1,3 +1,4 @@
+#include "trace/result_file.hpp"
 #include "cli/reproduce/report.hpp"
 
 #include <cmath>
@@ -53,14 +54,7 @@ std::string Report::markdown() const {
 }
 
 void Report::write(const std::filesystem::path& file) const {
-  const auto tmp = std::filesystem::path(file.string() + ".partial");
-  {
-    std::ofstream out(tmp);
-    out << markdown();
-    out.close();
-    if (!out) throw UsageError(fmt::format("reproduce: cannot write '{}'; choose a writable --out", tmp.string()));
-  }
-  std::filesystem::rename(tmp, file);
+  write_result_file(file, markdown(), /*overwrite=*/true, "reproduce --out");
 }
 
 std::string num(std::optional<double> v) {

@@ -10,6 +10,8 @@
 #include "core/version.hpp"
 #include "run/progress.hpp"
 #include "run/run_metadata.hpp"
+#include "trace/result_file.hpp"
+#include "trace/trace_writer.hpp"
 
 namespace commopt {
 
@@ -20,16 +22,6 @@ std::string metadata_path(const std::string& csv_path) {
 }
 
 namespace {
-void write_json_atomically(const std::string& path, const nlohmann::json& j) {
-  const std::string tmp = path + ".partial";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw UsageError(fmt::format("--out: cannot write '{}'; choose a writable path", tmp));
-    out << j.dump(2) << "\n";
-  }
-  std::filesystem::rename(tmp, path);
-}
-
 // Validates the specs, builds the method (this process's workers) and fills the metadata.
 MethodInstance prepare(const Objective& problem, const JobSpec& spec, const JobBackend& backend, nlohmann::json& meta) {
   if (spec.value_bits != 32 && spec.value_bits != 64)
@@ -86,9 +78,14 @@ JobResult run_job(const Objective& problem, const JobSpec& spec, const JobBacken
   const auto setup = [&] {
     method = prepare(problem, spec, backend, result.meta);
     if (backend.root && !spec.out.empty()) {
-      writer = std::make_unique<CsvTraceWriter>(spec.out);
+      if (std::filesystem::path(spec.out).extension() == ".json")
+        throw UsageError(fmt::format("--out {}: the metadata goes beside the trace as .json; name the trace .csv",
+                                     spec.out));
       result.csv_path = spec.out;
       result.json_path = metadata_path(spec.out);
+      // Both files are checked before the first round: no result is lost to a bad path after the run.
+      check_result_target(result.json_path, spec.overwrite, "--out (metadata)", spec.inputs);
+      writer = std::make_unique<CsvTraceWriter>(spec.out, spec.overwrite, spec.inputs);
     }
     net = backend.make_network ? backend.make_network(problem, method, spec.seed)
                                : std::make_unique<SimNetwork>(problem, method, spec.seed);
@@ -109,7 +106,7 @@ JobResult run_job(const Objective& problem, const JobSpec& spec, const JobBacken
   if (backend.finish_meta) backend.finish_meta(meta);
   if (writer) {
     writer->finish();
-    write_json_atomically(result.json_path, meta);
+    write_result_file(result.json_path, meta.dump(2) + "\n", spec.overwrite, "--out (metadata)");
   }
   return result;
 }

@@ -1,6 +1,7 @@
 // One run end to end on an already-built problem: method + network + stop rule → trace CSV,
 // metadata JSON (`<out>.json` beside `<out>.csv`), a progress line and the result.
 #pragma once
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@ struct JobSpec {
   std::string out;           // trace path (.csv); empty: no files
   bool progress = false;     // a progress line on stderr
   bool overwrite = false;    // replace an existing result at `out` (--force); otherwise refuse it
+  std::vector<std::filesystem::path> inputs;  // files the run reads (datasets): `out` may not be one of them
   nlohmann::json extra_meta; // problem spec, split, data path, ...
 };
 

@@ -33,35 +33,6 @@ std::string csv_line(const TraceRow& r) {
                      opt(r.accuracy), r.seconds, to_string(r.status));
 }
 
-CsvTraceWriter::CsvTraceWriter(std::filesystem::path path) : path_(std::move(path)) {
-  partial_ = path_;
-  partial_ += ".partial";
-  if (path_.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(path_.parent_path(), ec);
-  }
-  file_ = std::fopen(partial_.c_str(), "w");
-  if (!file_)
-    throw UsageError(fmt::format("--out: cannot write '{}'; choose a writable path", partial_.string()));
-  std::fputs((csv_header() + "\n").c_str(), file_);
-}
-
-CsvTraceWriter::~CsvTraceWriter() {
-  if (file_) std::fclose(file_);  // not finished: the .partial file stays, clearly incomplete
-}
-
-void CsvTraceWriter::write(const TraceRow& row) {
-  std::fputs((csv_line(row) + "\n").c_str(), file_);
-  std::fflush(file_);
-}
-
-void CsvTraceWriter::finish() {
-  if (!file_) return;
-  std::fclose(file_);
-  file_ = nullptr;
-  std::filesystem::rename(partial_, path_);
-}
-
 std::vector<TraceRow> read_trace_csv(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) throw UsageError(fmt::format("cannot read trace '{}'", path.string()));

@@ -8,7 +8,6 @@
 // undefined; seconds: the method's own time (evaluation excluded); status: "running" on every row
 // but the last, which holds how the run ended (trace/status.hpp).
 #pragma once
-#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -37,23 +36,6 @@ struct TraceRow {
 const std::vector<std::string>& trace_columns();
 std::string csv_header();
 std::string csv_line(const TraceRow& r);  // numbers in shortest round-trip form (bit-exact)
-
-// Writes rows as they come to `<path>.partial` and renames it to `path` on finish(), so a file at
-// `path` is always complete; an interrupted run leaves only the .partial file with every row so far.
-class CsvTraceWriter {
- public:
-  explicit CsvTraceWriter(std::filesystem::path path);
-  ~CsvTraceWriter();
-  CsvTraceWriter(const CsvTraceWriter&) = delete;
-  CsvTraceWriter& operator=(const CsvTraceWriter&) = delete;
-  void write(const TraceRow& row);
-  void finish();
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_, partial_;
-  std::FILE* file_ = nullptr;
-};
 
 // Reads a trace CSV written by CsvTraceWriter (for tests, plots and checks).
 std::vector<TraceRow> read_trace_csv(const std::filesystem::path& path);
