@@ -12,6 +12,7 @@
 #include "cli/run_identity.hpp"
 #include "core/error.hpp"
 #include "problems/registry.hpp"
+#include "run/interrupt.hpp"
 #include "run/job.hpp"
 
 namespace po = boost::program_options;
@@ -71,6 +72,7 @@ int cmd_demo(const std::vector<std::string>& args) {
              problem->name(), workers, problem->dim(), budget, seed);
   fmt::print("{:<26} {:<18} {:>22} {:>14} {:>9} {:>8}  {}\n", "method", "compressor",
              fmt::format("bits to |grad|^2<={:g}", threshold), "final |grad|^2", "rounds", "seconds", "status");
+  install_interrupt_handlers();  // Ctrl-C: the current method's trace is finished, the demo stops there
   for (const auto& e : entries) {
     JobSpec job;
     job.method = e.method;
@@ -97,6 +99,10 @@ int cmd_demo(const std::vector<std::string>& args) {
     fmt::print("{:<26} {:<18} {:>22} {:>14.4e} {:>9} {:>8.2f}  {}\n", e.method, e.compressor.value_or("none (dense)"),
                reach, r.run.last.grad_norm_sq, r.run.rounds, r.run.seconds, to_string(r.run.status));
     std::fflush(stdout);
+    if (r.run.status == RunStatus::interrupted) {
+      fmt::print("interrupted: the traces so far are in {}\n", out_dir);
+      return kInterruptedExitCode;
+    }
   }
   fmt::print("traces and metadata: {}/<method>.csv and .json\n", out_dir);
   return 0;

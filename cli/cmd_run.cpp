@@ -10,6 +10,7 @@
 #include "cli/run_identity.hpp"
 #include "core/error.hpp"
 #include "problems/registry.hpp"
+#include "run/interrupt.hpp"
 #include "run/job.hpp"
 #include "theory/fstar.hpp"
 #ifdef COMMOPT_HAVE_MPI
@@ -144,6 +145,7 @@ int run(const std::vector<std::string>& args) {
   job.extra_meta["split"] = split;
   job.extra_meta["command"] = "run";
   JobResult r;
+  install_interrupt_handlers();  // Ctrl-C ends the run after the current round with a complete trace
   if (backend == "mpi") {
 #ifdef COMMOPT_HAVE_MPI
     job.progress = false;
@@ -179,7 +181,7 @@ int run(const std::vector<std::string>& args) {
                to_string(r.run.status), r.run.rounds, last.bits_up, last.bits_down, last.loss, last.grad_norm_sq, r.run.seconds,
                r.run.message, r.csv_path, r.json_path);
   }
-  return 0;
+  return r.run.status == RunStatus::interrupted ? kInterruptedExitCode : 0;
 }
 }  // namespace
 

@@ -14,7 +14,7 @@ TEST_CASE("every run status has its trace text and parses back", "[trace]") {
       {RunStatus::running, "running"},       {RunStatus::converged, "converged"},
       {RunStatus::max_rounds, "max_rounds"}, {RunStatus::max_bits, "max_bits"},
       {RunStatus::time_limit, "time_limit"}, {RunStatus::diverged, "diverged"},
-      {RunStatus::stopped, "stopped"}};
+      {RunStatus::stopped, "stopped"},       {RunStatus::interrupted, "interrupted"}};
   for (const auto& [status, text] : all) {
     CHECK(commopt::to_string(status) == text);
     CHECK(commopt::parse_status(text) == status);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "run/interrupt.hpp"
+
 namespace commopt {
 
 long long LogGrid::next(long long t) const {
@@ -80,6 +82,8 @@ RunResult run_rounds(Network& net, const Objective& problem, const StopRule& sto
                             fmt::format("reached {} <= {:g} at round {}", stop.target_on, *stop.target, t));
     if (stop.max_bits && r.bits_up >= *stop.max_bits)
       return std::make_pair(RunStatus::max_bits, fmt::format("spent the bit budget {:g} at round {}", *stop.max_bits, t));
+    if (interrupt_requested())
+      return std::make_pair(RunStatus::interrupted, fmt::format("interrupted by a signal after round {}", t));
     if (stop.time_limit && seconds >= *stop.time_limit)
       return std::make_pair(RunStatus::time_limit, fmt::format("time limit {:g} s at round {}", *stop.time_limit, t));
     if (t >= stop.rounds) {
@@ -111,7 +115,7 @@ RunResult run_rounds(Network& net, const Objective& problem, const StopRule& sto
     for (auto b : c.bits_up) bits_up += static_cast<double>(b);
     bits_up /= static_cast<double>(c.bits_up.size());
     const bool must_stop = net.agree(!model_ok || t >= stop.rounds || (stop.max_bits && bits_up >= *stop.max_bits) ||
-                                     (stop.time_limit && seconds >= *stop.time_limit));
+                                     (stop.time_limit && seconds >= *stop.time_limit) || interrupt_requested());
     if (t == next_log || must_stop || stop.target) {
       row = make_row(t, c, net.evaluate(), problem, seconds);
       if (stop_now(row, t, done)) return *done;

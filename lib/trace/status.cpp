@@ -6,7 +6,7 @@
 namespace commopt {
 
 namespace {
-constexpr std::array<std::pair<RunStatus, std::string_view>, 7> kNames = {{
+constexpr std::array<std::pair<RunStatus, std::string_view>, 8> kNames = {{
     {RunStatus::running, "running"},
     {RunStatus::converged, "converged"},
     {RunStatus::max_rounds, "max_rounds"},
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<RunStatus, std::string_view>, 7> kNames = {{
     {RunStatus::time_limit, "time_limit"},
     {RunStatus::diverged, "diverged"},
     {RunStatus::stopped, "stopped"},
+    {RunStatus::interrupted, "interrupted"},
 }};
 }  // namespace
 

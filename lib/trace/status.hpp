@@ -15,6 +15,7 @@ enum class RunStatus {
   time_limit,  // used the time limit (--time-limit)
   diverged,    // non-finite loss or iterate, or loss far above the initial loss
   stopped,     // a non-root process of a distributed run, stopped by the root
+  interrupted, // SIGINT or SIGTERM: stopped at the end of the current round, trace and metadata complete
 };
 
 std::string_view to_string(RunStatus s);
