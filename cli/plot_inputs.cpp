@@ -234,18 +234,25 @@ std::vector<PlotGroup> group_runs(std::vector<PlotRun> runs, bool best_step, std
       if (keep[g]) kept.push_back(std::move(groups[g]));
     groups = std::move(kept);
   }
-  // Legend: the kinds whose value differs between groups (method and compressor when none does).
+  // Legend: the kinds whose value differs between groups (method and compressor when none does);
+  // the step only where it tells apart configurations that agree on everything else (methods at
+  // their own theory steps differ in step anyway). Title: the kinds all groups share.
   const auto first = parts(groups.front().runs.front());
   std::vector<bool> differs(first.size(), false);
+  std::map<std::string, std::set<std::string>> steps;  // configuration without step -> its steps
   for (const auto& g : groups) {
     const auto p = parts(g.runs.front());
     for (std::size_t k = 0; k < p.size(); ++k) differs[k] = differs[k] || p[k].second != first[k].second;
+    steps[identity_key(g.runs.front().id, false)].insert(g.runs.front().id.stepsize);
   }
-  if (std::none_of(differs.begin(), differs.end(), [](bool b) { return b; })) differs[1] = differs[2] = true;
   std::vector<std::string> common;
   for (std::size_t k = 0; k < first.size(); ++k)
-    if (!differs[k] && !first[k].second.empty() && first[k].first != "value_bits") common.push_back(first[k].second);
+    if (!differs[k] && !first[k].second.empty() && first[k].first != "value_bits" && first[k].first != "stepsize")
+      common.push_back(first[k].second);
   title = fmt::format("{}", fmt::join(common, ", "));
+  const std::size_t step = first.size() - 1;
+  differs[step] = std::any_of(steps.begin(), steps.end(), [](const auto& kv) { return kv.second.size() > 1; });
+  if (std::none_of(differs.begin(), differs.end(), [](bool b) { return b; })) differs[1] = differs[2] = true;
   std::set<std::string> seen;
   for (auto& g : groups) {
     const PlotRun& r = g.runs.front();

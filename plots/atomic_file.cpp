@@ -23,6 +23,10 @@ std::filesystem::path unique_temp(const std::filesystem::path& dir, std::string_
     throw UsageError(fmt::format("cannot create a file in '{}': {}; choose a writable --out directory", dir.string(),
                                  os_error(errno)));
   ::close(fd);
+  // mkstemps makes the file private (0600); a figure is for reading: rw-r--r--.
+  using std::filesystem::perms;
+  std::error_code ec;
+  std::filesystem::permissions(name, perms::owner_read | perms::owner_write | perms::group_read | perms::others_read, ec);
   return name;
 }
 

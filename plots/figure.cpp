@@ -69,8 +69,8 @@ void check_curves(const Figure& fig) {
 // gnuplot's stderr and exit status.
 std::string run_gnuplot(const std::filesystem::path& exe, const std::filesystem::path& dir, const std::string& gp_name,
                         const std::string& image_name) {
-  const auto err_file = unique_temp(dir, gp_name, ".err");
-  const std::string cmd = fmt::format("cd {} && {} 2>{}; echo \"exit $?\" >>{}", shell_quote(dir.string()),
+  const auto err_file = std::filesystem::absolute(unique_temp(dir, gp_name, ".err"));
+  const std::string cmd = fmt::format("cd {} && {} 2>{}; echo \"exit $?\" >>{}", shell_quote(std::filesystem::absolute(dir).string()),
                                       shell_quote(exe.string()), shell_quote(err_file.string()),
                                       shell_quote(err_file.string()));
   // gnuplot may stop reading early (an error); the write must then fail, not kill this process.

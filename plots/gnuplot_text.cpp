@@ -7,7 +7,8 @@ namespace commopt::plots {
 namespace {
 
 // A colour per measured curve, in order (the "category10" palette); a theory curve takes the colour
-// of the measured curve whose label starts its own (e.g. "dasha randk[k=10]: bound ..."), else grey.
+// of the measured curve whose label starts with the text before its ": " (e.g. "dasha randk[k=10]: bound"
+// takes the colour of "dasha randk[k=10] (3 seeds)"), else grey.
 const char* const kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                 "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"};
 constexpr std::size_t kNumColours = sizeof(kColours) / sizeof(kColours[0]);
@@ -34,10 +35,13 @@ std::string colour_of(const Figure& fig, std::size_t index) {
     ++measured;
   }
   const std::string& label = fig.curves[index].label;
+  const std::string owner = label.substr(0, label.find(": "));
   measured = 0;
   for (const auto& c : fig.curves) {
     if (c.theory) continue;
-    if (!c.label.empty() && label.rfind(c.label, 0) == 0) return kColours[measured % kNumColours];
+    const bool match = c.label.rfind(owner, 0) == 0 &&
+                       (c.label.size() == owner.size() || c.label[owner.size()] == ' ' || c.label[owner.size()] == ',');
+    if (!owner.empty() && match) return kColours[measured % kNumColours];
     ++measured;
   }
   return "#404040";
@@ -97,7 +101,7 @@ std::string script_text(const Figure& fig, Terminal term, const std::string& dat
   s += fmt::format("set ylabel {} noenhanced\n", gnuplot_quote(fig.ylabel));
   s += fig.logx ? "set logscale x\nset format x '%.0e'\n" : "unset logscale x\n";
   s += fig.logy ? "set logscale y\nset format y '%.0e'\n" : "unset logscale y\n";
-  s += "set grid\nset key outside right top noenhanced\n";
+  s += "set grid\nset key inside top right opaque box noenhanced\n";
   s += "set style fill transparent solid 0.2 noborder\n";
   std::vector<std::string> items;
   const std::string dat = gnuplot_quote(dat_name);
