@@ -128,10 +128,21 @@ int cmd_plot(const std::vector<std::string>& args) {
       fmt::print("theory: the dashed bounds are on the mean over t<T of ‖∇f(x^t)‖² (so on its minimum too), drawn at "
                  "the x of round T; single rounds may lie above them\n");
   }
-  if (fig.logy)
-    for (const auto& c : fig.curves)
-      if (std::any_of(c.y.begin(), c.y.end(), [](double v) { return v <= 0; }))
+  // A log axis draws only positive values: say which curves lose points, refuse a figure with none.
+  const auto positive = [&](bool on_y) {
+    bool any = false;
+    for (const auto& c : fig.curves) {
+      const auto& v = on_y ? c.y : c.x;
+      any = any || std::any_of(v.begin(), v.end(), [](double a) { return a > 0; });
+      if (std::any_of(v.begin(), v.end(), [](double a) { return a <= 0; }) && on_y)
         notes.push_back(fmt::format("{}: values <= 0 are not drawn on the log y axis (use --linear-y)", c.label));
+    }
+    return any;
+  };
+  if (fig.logy && !positive(true))
+    throw UsageError(fmt::format("--y {}: no positive value to draw on a log axis; add --linear-y", y));
+  if (fig.logx && !positive(false))
+    throw UsageError(fmt::format("--x {}: no positive value to draw on a log axis; drop --logx", x));
   for (const auto& n : notes) fmt::print(stderr, "note: {}\n", n);
   if (groups.size() > 10 && !best_step)
     fmt::print(stderr, "note: {} curves; --best-step keeps each configuration's best step size\n", groups.size());
