@@ -124,7 +124,8 @@ int cmd_plot(const std::vector<std::string>& args) {
         fmt::print("theory: {}: no bound drawn: {}\n", g.label, why);
       }
     }
-    if (y == "grad_norm_sq")
+    const bool drawn = std::any_of(fig.curves.begin(), fig.curves.end(), [](const auto& c) { return c.theory; });
+    if (drawn && y == "grad_norm_sq")
       fmt::print("theory: the dashed bounds are on the mean over t<T of ‖∇f(x^t)‖² (so on its minimum too), drawn at "
                  "the x of round T; single rounds may lie above them\n");
   }

@@ -64,14 +64,27 @@ std::optional<plots::Curve> theory_curve(const PlotGroup& group, const std::stri
     why = fmt::format("{}'s card ({}) gives no linear rate for the gap", method, card->theorem);
     return std::nullopt;
   }
-  Objective& problem = problem_for(first, data_dir);
   const nlohmann::json& info = first.meta["method_info"];
+  // The cards' bounds hold at steps up to the theory step (check runs them there): a run at a larger
+  // step (a sweep's grid, theory*4) gets no bound rather than one its theorem does not give.
+  const double gamma = info.value("stepsize", 0.0), gamma_theory = info.value("stepsize_theory", 0.0);
+  if (!(gamma_theory > 0)) {
+    why = fmt::format("the run's method_info records no theory step for {}; no bound drawn", method);
+    return std::nullopt;
+  }
+  if (gamma > gamma_theory * (1 + 1e-12)) {
+    why = fmt::format("the run's step {:.4g} is {:.3g}x the theory step {:.4g}; {}'s card bounds runs at steps up to "
+                      "the theory step (rerun with stepsize=theory to compare)",
+                      gamma, gamma / gamma_theory, gamma_theory, method);
+    return std::nullopt;
+  }
+  Objective& problem = problem_for(first, data_dir);
   const int value_bits = first.meta.value("value_bits", 32);
   const CompressorConstants cc =
       make_compressor(Spec::parse(first.id.compressor.empty() ? "identity" : first.id.compressor, "the run's compressor"),
                       problem.dim(), value_bits, {0, problem.workers(), block_sizes(problem)})
           ->constants();
-  const CardInputs in{&problem.constants(), cc, problem.workers(), info.value("stepsize", 0.0), &info};
+  const CardInputs in{&problem.constants(), cc, problem.workers(), gamma, &info};
   std::optional<double> rho;
   if (y == "gap") {
     rho = card->linear_rate(in);

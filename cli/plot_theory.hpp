@@ -6,7 +6,9 @@
 //                     min_{t<T} ‖∇f(x^t)‖²; Φ^0 = the run's potential at round 0 (its lyapunov
 //                     column), else f(x^0) − f* (f* = 0 when unknown, as check does);
 //   --y gap:          card.linear_rate ρ gives f(x^T) − f* ≤ ρ^T (f(x^0) − f*).
-// The bound at T is drawn at the x of the run's row of round T (median over seeds, no band).
+// The bound at T is drawn at the x of the run's row of round T (median over seeds, no band). Only
+// runs at steps up to the theory step (method_info.stepsize_theory) get a bound: the cards' theorems
+// hold there; a run at a larger step gets a line saying so.
 #pragma once
 #include <string>
 #include <vector>

@@ -140,7 +140,8 @@ TEST_CASE("plot: the .dat holds the median and min-max over seeds; the PNG has t
     CHECK(curves[0][i][2] == v[0]);
     CHECK(curves[0][i][3] == v[2]);
   }
-  CHECK(png_size(r.image) == std::pair<int, int>{640, 480});
+  CHECK(png_size(r.image).first == 640);
+  CHECK(png_size(r.image).second == 480);
   // Only the three files are left (no temporaries).
   int files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
@@ -148,7 +149,8 @@ TEST_CASE("plot: the .dat holds the median and min-max over seeds; the PNG has t
   // The script alone re-renders the figure (relative names, its own terminal and size).
   std::filesystem::remove(r.image);
   REQUIRE(std::system(("cd '" + dir.path().string() + "' && gnuplot f.gp 2>/dev/null").c_str()) == 0);
-  CHECK(png_size(r.image) == std::pair<int, int>{640, 480});
+  CHECK(png_size(r.image).first == 640);
+  CHECK(png_size(r.image).second == 480);
 }
 
 TEST_CASE("plot: SVG output with literal, escaped text", "[plot]") {

@@ -127,6 +127,14 @@ TEST_CASE("plot cli: --theory draws gd's linear rate above its measured gap", "[
   const auto o2 = run_cli("plot " + dir.path().string() + " --y loss --linear-y --theory --out " + (dir / "u.png").string());
   CHECK(o2.code == 0);
   CHECK(o2.output.find("no bound drawn: no theorem bound on loss") != std::string::npos);
+  // A run above the theory step gets no bound (the card's theorem does not cover it).
+  const auto fast = dir / "fast" / "gd2.csv";
+  REQUIRE(run_cli(std::string("run --problem ") + kProblem + " -n 3 --method 'gd[stepsize=theory*2]' --rounds 20 -q -o " +
+                  fast.string()).code == 0);
+  const auto o3 = run_cli("plot " + fast.string() + " --theory --out " + (dir / "v.png").string());
+  CHECK(o3.code == 0);
+  CHECK(o3.output.find("is 2x the theory step") != std::string::npos);
+  CHECK(read_dat(dir / "v.dat").size() == 1);
 }
 
 TEST_CASE("plot cli: bad inputs exit 2 with one line naming the input", "[plot]") {
