@@ -133,7 +133,8 @@ void read_index(const fs::path& index, std::vector<PlotRun>& out, std::vector<st
       notes.push_back(fmt::format("{} line {}: skipped (status {})", index.string(), lineno, status));
       continue;
     }
-    const fs::path trace = index.parent_path() / field(f, "trace");
+    fs::path trace = index.parent_path() / field(f, "trace");
+    if (!fs::exists(trace) && fs::exists(field(f, "trace"))) trace = field(f, "trace");  // relative to the cwd
     if (!fs::exists(trace))
       throw UsageError(fmt::format("{} line {}: the trace {} does not exist; rerun the sweep (it resumes) or pass the "
                                    "traces directly", index.string(), lineno, trace.string()));
@@ -155,6 +156,7 @@ void read_index(const fs::path& index, std::vector<PlotRun>& out, std::vector<st
 std::vector<PlotRun> read_plot_inputs(const std::vector<std::string>& inputs, std::vector<std::string>& notes) {
   if (inputs.empty()) throw UsageError("plot: name the runs: trace .csv files, directories or a sweep's results");
   std::vector<PlotRun> runs;
+  std::set<std::string> seen;  // canonical trace paths: each run once
   for (const auto& input : inputs) {
     const fs::path p(input);
     if (!fs::exists(p)) throw UsageError(fmt::format("{}: no such file or directory; pass a trace .csv, a directory of "
@@ -181,6 +183,10 @@ std::vector<PlotRun> read_plot_inputs(const std::vector<std::string>& inputs, st
     if (runs.size() == before)
       throw UsageError(fmt::format("{}: no complete trace found (interrupted runs leave only .partial files); run "
                                    "commopt run or sweep first, or pass another directory", input));
+    for (std::size_t i = before; i < runs.size(); ++i)
+      if (!seen.insert(fs::weakly_canonical(runs[i].trace).string()).second)
+        throw UsageError(fmt::format("{}: the trace {} is already among the inputs; pass each run once", input,
+                                     runs[i].trace.string()));
     for (std::size_t i = before; i < runs.size(); ++i)
       if (runs[i].meta.is_null())
         notes.push_back(fmt::format("{}: no metadata {} beside it: drawn as its own curve", runs[i].trace.string(),

@@ -155,6 +155,7 @@ TEST_CASE("plot cli: bad inputs exit 2 with one line naming the input", "[plot]"
       {"plot " + trace.string() + " --y loss", "no positive value to draw on a log axis; add --linear-y"},
       {"plot " + (dir / "bad").string(), "has no `trace` column"},
       {"plot", "name the runs"},
+      {"plot " + dir.path().string() + " " + trace.string(), "is already among the inputs"},
   };
   for (const auto& [args, says] : cases) {
     const auto o = run_cli(args);
