@@ -117,7 +117,7 @@ std::optional<plots::Curve> theory_curve(const PlotGroup& group, const std::stri
     bounds.push_back(std::move(b));
   }
   plots::Curve c = plots::aggregate_seeds(
-      fmt::format("{}: bound on {}{}", group.label, y == "gap" ? "f(x^T) - f*" : "mean_{t<T} |grad f|^2",
+      fmt::format("{}: bound on {}{}", group.label, y == "gap" ? "f(x^T) - f*" : "mean_{t<T} ‖∇f(x^t)‖²",
                   binding(card->provenance) ? "" : " (recalled, not binding)"),
       bounds, x, "loss");
   why = fmt::format("{} card, {} [{}]: {}", method, card->theorem, provenance_name(card->provenance), card->bound);

@@ -1,5 +1,7 @@
 #include "gnuplot_text.hpp"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 namespace commopt::plots {
@@ -86,7 +88,7 @@ std::string script_text(const Figure& fig, Terminal term, const std::string& dat
       "# ({2}: one index per curve, columns x, y = median over seeds, y_low, y_high = min and max).\n"
       "# Text is shown literally (noenhanced): no subscripts from '_' or '^'.\n"
       "set encoding utf8\n",
-      "this script", image_name, dat_name);
+      std::filesystem::path(dat_name).replace_extension(".gp").string(), image_name, dat_name);
   if (term == Terminal::png)
     s += fmt::format("set terminal pngcairo size {},{} noenhanced font 'sans,10' background '#ffffff'\n", fig.width,
                      fig.height);
