@@ -165,3 +165,27 @@ TEST_CASE("plot cli: bad inputs exit 2 with one line naming the input", "[plot]"
     CHECK(std::count(o.output.begin(), o.output.end(), '\n') == 1);
   }
 }
+
+TEST_CASE("plot cli: configurations differing in step size show it; --best-step keeps the papers' best", "[plot]") {
+  commopt::testing::TempDir dir;
+  for (const char* step : {"theory", "theory*0.25"}) {
+    const std::string name = std::string(step) == "theory" ? "full" : "quarter";
+    REQUIRE(run_cli(std::string("run --problem ") + kProblem + " -n 3 --method 'gd[stepsize=" + step +
+                    "]' --rounds 30 -q -o " + (dir / (name + ".csv")).string())
+                .code == 0);
+  }
+  const auto all = run_cli("plot " + dir.path().string() + " --out " + (dir / "a.png").string());
+  REQUIRE(all.code == 0);
+  const auto curves = read_dat(dir / "a.dat");
+  REQUIRE(curves.size() == 2);
+  CHECK(curves[0].label.rfind("step=", 0) == 0);  // only the step differs: the legend is the step
+  CHECK(curves[0].label != curves[1].label);
+  const auto best = run_cli("plot " + dir.path().string() + " --best-step --out " + (dir / "b.png").string());
+  REQUIRE(best.code == 0);
+  const auto kept = read_dat(dir / "b.dat");
+  REQUIRE(kept.size() == 1);
+  // The full theory step 1/L converges faster on the quadratic than a quarter of it: its score wins.
+  const auto& full = curves[0].rows.back()[1] < curves[1].rows.back()[1] ? curves[0] : curves[1];
+  CHECK(kept[0].rows.back()[1] == full.rows.back()[1]);
+  CHECK(kept[0].label == "gd (1 seed)");
+}
