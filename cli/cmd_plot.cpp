@@ -50,7 +50,7 @@ int cmd_plot(const std::vector<std::string>& args) {
   std::vector<std::string> inputs;
   std::string x_opt, y_opt, out, title, band, data_dir;
   int width = 900, height = 600;
-  bool logx = false, linear_y = false, theory = false, best_step = false;
+  bool logx = false, linear_y = false, theory = false, best_step = false, all_steps = false;
   po::options_description desc("commopt plot options");
   desc.add_options()
       ("help,h", "this help")
@@ -65,7 +65,8 @@ int cmd_plot(const std::vector<std::string>& args) {
       ("width", po::value(&width)->default_value(900), "width in pixels")
       ("height", po::value(&height)->default_value(600), "height in pixels")
       ("theory", po::bool_switch(&theory), "overlay each method's theorem bound (dashed) where its card states one")
-      ("best-step", po::bool_switch(&best_step), "of configurations differing only in step size keep the best (the papers' rule, as sweep)")
+      ("best-step", po::bool_switch(&best_step), "of configurations differing only in step size keep the best (the sweep index's `best`, else the papers' rule as sweep); the default for a sweep's results")
+      ("all-steps", po::bool_switch(&all_steps), "a sweep's results: every step size of the grid, not only the best")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets (for --theory)");
   po::positional_options_description pos;
   pos.add("runs", -1);
@@ -93,6 +94,12 @@ int cmd_plot(const std::vector<std::string>& args) {
       throw UsageError(fmt::format("{}: the trace has no {} values{}; choose another --{}", r.trace.string(),
                                    has_y ? x : y,
                                    (has_y ? x : y) == "gap" ? " (f* unknown for its problem)" : "", has_y ? "x" : "y"));
+  }
+  // A sweep's results (an index with its `best` column) show each configuration at its best step.
+  if (best_step && all_steps) throw UsageError("--best-step and --all-steps exclude each other; choose one");
+  if (!best_step && !all_steps && std::any_of(runs.begin(), runs.end(), [](const auto& r) { return r.index_best; })) {
+    best_step = true;
+    notes.push_back("a sweep's results: each configuration at the step the sweep chose (best = 1); --all-steps for every step");
   }
   std::string shared;
   auto groups = group_runs(std::move(runs), best_step, shared);

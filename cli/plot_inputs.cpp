@@ -147,6 +147,7 @@ void read_index(const fs::path& index, std::vector<PlotRun>& out, std::vector<st
     fill(r.id.seed, "seed");
     if (r.id.method.empty()) r.id.method = method_without_step(field(f, "method"));
     if (!field(f, "config").empty()) r.config = "index:" + field(f, "config");
+    if (col.count("best")) r.index_best = field(f, "best") == "1";
     out.push_back(std::move(r));
   }
 }
@@ -230,6 +231,10 @@ std::vector<PlotGroup> group_runs(std::vector<PlotRun> runs, bool best_step, std
     std::vector<bool> keep(groups.size(), false);
     for (std::size_t g = 0; g < groups.size(); ++g) {
       const PlotRun& r = groups[g].runs.front();
+      if (r.index_best) {  // the sweep chose (its rule, its seeds): taken as is
+        keep[g] = *r.index_best;
+        continue;
+      }
       const std::string key = r.meta.is_null() ? r.config : identity_key(r.id, false);
       auto [it, fresh] = best.emplace(key, g);
       if (!fresh && mean_score(groups[g].runs) < mean_score(groups[it->second].runs)) it->second = g;

@@ -3,6 +3,7 @@
 // Runs that differ only in their seed form one configuration, drawn as one curve.
 #pragma once
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct PlotRun {
   nlohmann::json meta;        // null when the trace has no metadata beside it
   RunIdentity id;
   std::string config;         // the configuration's key (the index's `config`, else the identity)
+  std::optional<bool> index_best;  // the index's `best` column (1: its configuration's best step)
   std::vector<TraceRow> rows;
 };
 
@@ -36,8 +38,8 @@ struct PlotGroup {
 std::vector<PlotRun> read_plot_inputs(const std::vector<std::string>& inputs, std::vector<std::string>& notes);
 
 // One group per configuration, in order of first appearance. best_step: of the configurations
-// that differ only in their step size, keep the one with the best papers' score (the mean over
-// seeds of papers_score, as `sweep` picks). `title` gets the identity parts all groups share.
+// that differ only in their step size, keep the best: the one a sweep's index marks `best` = 1,
+// else the best papers' score (the mean over seeds of papers_score, as `sweep` picks). `title` gets the identity parts all groups share.
 std::vector<PlotGroup> group_runs(std::vector<PlotRun> runs, bool best_step, std::string& title);
 
 }  // namespace commopt::cli

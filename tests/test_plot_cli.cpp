@@ -101,6 +101,24 @@ TEST_CASE("plot cli: one command renders the runs of a directory, one curve per 
   CHECK(o2.output.find("status failed") != std::string::npos);
   CHECK(read_dat(dir / "g.dat").size() == 2);
   CHECK(std::filesystem::exists(dir / "g.svg"));
+
+  // A sweep's index with its `best` column: by default each configuration at the step it marks.
+  std::filesystem::create_directories(dir / "sweep");
+  {
+    std::ofstream idx(dir / "sweep" / "runs.csv");
+    idx << "trace,config,seed,status,best\n";
+    for (const char* m : {"gd", "dasha"})
+      for (int s : {1, 2})
+        idx << "../runs/" << m << "-s" << s << ".csv," << m << "," << s << ",max_rounds," << (m[0] == 'g') << "\n";
+  }
+  const auto o3 = run_cli("plot " + (dir / "sweep").string() + " --out " + (dir / "s.png").string());
+  INFO(o3.output);
+  REQUIRE(o3.code == 0);
+  CHECK(o3.output.find("--all-steps for every step") != std::string::npos);
+  REQUIRE(read_dat(dir / "s.dat").size() == 1);
+  CHECK(read_dat(dir / "s.dat")[0].label == "gd (2 seeds)");
+  REQUIRE(run_cli("plot " + (dir / "sweep").string() + " --all-steps --out " + (dir / "s.png").string()).code == 0);
+  CHECK(read_dat(dir / "s.dat").size() == 2);
 }
 
 TEST_CASE("plot cli: --theory draws gd's linear rate above its measured gap", "[plot]") {
