@@ -13,4 +13,5 @@ int cmd_check(const std::vector<std::string>& args);
 int cmd_theory(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
 int cmd_reproduce(const std::vector<std::string>& args);
+int cmd_plot(const std::vector<std::string>& args);
 }  // namespace commopt::cli

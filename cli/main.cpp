@@ -30,6 +30,7 @@ const std::vector<Command>& commands() {
       {"check", "every method's theorem as executable checks; exit 1 when one breaks", &commopt::cli::cmd_check},
       {"theory", "a method's theorem card filled with the problem's numbers", &commopt::cli::cmd_theory},
       {"sweep", "an experiment (TOML): runs x step-size grid x seeds, resumable; one table", &commopt::cli::cmd_sweep},
+      {"plot", "figures from traces or a sweep: median over seeds with a band, PNG/SVG + .dat/.gp", &commopt::cli::cmd_plot},
       {"reproduce", "a paper's claim as a command: runs, report with figures and a verdict", &commopt::cli::cmd_reproduce},
   };
   return cmds;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The layering of DESIGN.md, checked on the sources: lib/ (the engine) includes nothing of
-# problems/, theory/ or cli/; problems/ nothing of theory/ or cli/; theory/ nothing of cli/; and
+# problems/, theory/, cli/ or plots/; plots/ (figures, on lib/ only) nothing of problems/, theory/ or cli/;
+# problems/ nothing of theory/ or cli/; theory/ nothing of cli/; and
 # inside lib/, net/ nothing of run/ (the round loop drives networks, not the other way round).
 # The build enforces part of it too (lib/ compiles with lib/ alone on its include path); this test
 # also covers problems/ and theory/, whose include path holds the project root.
@@ -8,7 +9,8 @@
 set -euo pipefail
 cd "$1"
 rules=(
-  'lib|problems theory cli'
+  'lib|problems theory cli plots'
+  'plots|problems theory cli'
   'problems|theory cli'
   'theory|cli'
   'lib/net|run'
