@@ -46,7 +46,7 @@ void write_sweep_index(const SweepConfig& cfg, const SweepGrid& grid, const std:
     const SweepCase& c = grid.cases[static_cast<std::size_t>(r.case_index)];
     const nlohmann::json& meta = runs[i].meta;
     const TraceRow last = runs[i].rows.empty() ? TraceRow{} : runs[i].rows.back();
-    const double gamma = meta.contains("method_info") ? meta["method_info"].value("stepsize", NAN) : NAN;
+    const double gamma = meta.contains("method_info") ? meta["method_info"].value("stepsize", std::nan("")) : NAN;
     const bool best = sums[static_cast<std::size_t>(r.case_index)].best == r.step_index;
     const std::string compressor = meta.value("compressor", c.compressor);
     const std::string status = meta.value("termination", std::string(to_string(last.status)));

@@ -41,7 +41,7 @@ std::vector<CaseSummary> summarize(const SweepConfig& cfg, const SweepGrid& grid
     }
     if (s.best < 0) continue;
     const auto& best_runs = by[ci][static_cast<std::size_t>(s.best)];
-    s.stepsize = runs[best_runs.front()].meta["method_info"].value("stepsize", NAN);
+    s.stepsize = runs[best_runs.front()].meta["method_info"].value("stepsize", std::nan(""));
     if (c.steps.size() > 1) {
       double lo = INFINITY, hi = -INFINITY;
       for (const auto& st : c.steps) lo = std::min(lo, st.order), hi = std::max(hi, st.order);

@@ -97,7 +97,7 @@ TEST_CASE("sweep: lists in specs and in keys expand to a grid", "[sweep]") {
   // an empty list is an error; without it: ef21 x 3 + gd + dasha x 2 = 6 configurations x 2 steps x 2 seeds
   auto bad = run_cli("sweep --dry-run " + toml);
   CHECK(bad.code == 2);
-  CHECK(bad.output.find("e.toml:12: compressor: empty list") != std::string::npos);
+  CHECK(bad.output.find("e.toml:14: compressor: empty list") != std::string::npos);
   std::string text;
   {
     std::ifstream in(toml);
@@ -248,7 +248,7 @@ TEST_CASE("sweep: a best step at the grid's edge warns; an all-diverged configur
 
 TEST_CASE("sweep: resume reuses only on an exact key match", "[sweep]") {
   commopt::testing::TempDir dir;
-  const std::string head = "name = \"m\"\nproblem = \"logistic[data=mushrooms]\"\nworkers = 2\nrounds = 15\n"
+  const std::string head = "name = \"m\"\nproblem = \"logreg[data=mushrooms]\"\nworkers = 2\nrounds = 15\n"
                            "seeds = [0, 1]\n[[runs]]\nmethod = \"ef21\"\ncompressor = \"topk[k=5]\"\n";
   auto toml = write_toml(dir, head);
   auto o = run_cli("sweep " + toml);
