@@ -32,10 +32,11 @@ void print_dry_run(const SweepConfig& cfg, const SweepGrid& grid) {
   for (const auto& c : grid.cases) steps += c.steps.size();
   fmt::print("sweep {}: {} runs = {} configurations, {} (configuration, step) pairs, {} seeds -> {}\n", cfg.name,
              grid.runs.size(), grid.cases.size(), steps, cfg.seeds.size(), cfg.out_dir);
-  fmt::print("stop: rounds={}{}{}{}; log_every={}; split={}; value_bits={}\n", cfg.rounds,
-             cfg.max_bits ? fmt::format(" (safety cap) max_bits={:g}", *cfg.max_bits) : "",
-             cfg.targets.empty() ? "" : fmt::format(" target {}<={:g}", cfg.target_on, cfg.targets.back()),
-             cfg.max_bits ? fmt::format(" on {}", cfg.x) : "", cfg.log_every, cfg.split, cfg.value_bits);
+  fmt::print("stop: {} rounds{}{}{}; log_every={}; split={}; value_bits={}\n", cfg.rounds,
+             cfg.max_bits || !cfg.targets.empty() ? " (safety cap)" : "",
+             cfg.max_bits ? fmt::format(", {} <= {:g}", cfg.x, *cfg.max_bits) : "",
+             stop_target(cfg) ? fmt::format(", {} <= {:g}", cfg.target_on, *stop_target(cfg)) : "", cfg.log_every,
+             cfg.split, cfg.value_bits);
   for (const auto& r : grid.runs) {
     const auto& c = grid.cases[static_cast<std::size_t>(r.case_index)];
     fmt::print("  method={} compressor={} problem={} workers={} seed={} -> {}\n", r.method,

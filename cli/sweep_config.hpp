@@ -39,6 +39,14 @@ inline constexpr long long kSafetyRounds = 100000;
 
 SweepConfig parse_sweep_config(const std::string& file);
 
+// The target a run stops at: the smallest target when no max_bits is given. With max_bits the runs
+// go on to the budget (the value at the budget is then comparable) and the first reach of each
+// target is read from the logged rows.
+inline std::optional<double> stop_target(const SweepConfig& c) {
+  if (c.max_bits || c.targets.empty()) return std::nullopt;
+  return c.targets.back();
+}
+
 // "FILE:LINE: key: message" (the one format of a sweep-file error).
 std::string at_line(const std::string& file, int line, const std::string& key, const std::string& message);
 

@@ -143,7 +143,7 @@ std::vector<RunOutcome> execute_sweep(const SweepConfig& cfg, const SweepGrid& g
         job.value_bits = cfg.value_bits;
         job.stop.rounds = cfg.rounds;
         job.stop.max_bits = cfg.max_bits;
-        if (!cfg.targets.empty()) job.stop.target = cfg.targets.back();
+        job.stop.target = stop_target(cfg);
         job.stop.target_on = cfg.target_on;
         job.grid.every = cfg.log_every;
         job.out = (std::filesystem::path(cfg.out_dir) / r.trace).string();

@@ -13,6 +13,7 @@
 #include "problems/checksum.hpp"
 #include "problems/datasets.hpp"
 #include "problems/registry.hpp"
+#include "run/run.hpp"
 
 namespace commopt::cli {
 
@@ -75,9 +76,10 @@ std::string run_key(const SweepConfig& cfg, const SweepCase& c, const SweepRun& 
   k["seed"] = r.seed;
   k["rounds"] = cfg.rounds;
   k["max_bits"] = cfg.max_bits ? nlohmann::json(*cfg.max_bits) : nlohmann::json();
-  k["target"] = cfg.targets.empty() ? nlohmann::json() : nlohmann::json(cfg.targets.back());
+  k["target"] = stop_target(cfg) ? nlohmann::json(*stop_target(cfg)) : nlohmann::json();
   k["target_on"] = cfg.target_on;
   k["log_every"] = cfg.log_every;
+  k["log_growth"] = LogGrid{}.growth;
   k["data"] = data_id;
   k["version"] = fmt::format("{} {}", version(), git_revision());
   return k.dump();
