@@ -193,6 +193,7 @@ SweepGrid expand_grid(const SweepConfig& cfg) {
             g.cases.push_back(std::move(c));
           }
   }
+  std::set<std::string> traces;  // never two runs writing one file
   for (std::size_t ci = 0; ci < g.cases.size(); ++ci) {
     const SweepCase& c = g.cases[ci];
     const std::string id = hex64(fnv1a64(fmt::format("{}|{}|{}|{}", c.method, c.compressor, c.problem, c.workers)));
@@ -209,6 +210,9 @@ SweepGrid expand_grid(const SweepConfig& cfg) {
                        : Spec::parse(c.method, "method").with("stepsize", c.steps[si].spec).str();
         r.trace = fmt::format("{}-{}-{}-s{}.csv", base, id.substr(0, 8), c.steps[si].code, seed);
         r.config = fmt::format("{} stepsize={}", c.label, c.steps[si].spec);
+        if (!traces.insert(r.trace).second)
+          throw UsageError(at_line(cfg.file, c.line, "label",
+                                   fmt::format("two runs would write '{}'; give the runs distinct labels", r.trace)));
         g.runs.push_back(std::move(r));
       }
   }
