@@ -97,9 +97,10 @@ SweepConfig parse_sweep_config(const std::string& file) {
   c.name = std::filesystem::path(file).stem().string();
   if (auto* n = t.get("name")) c.name = r.str(*n, "name");
   std::vector<std::string> problems;
-  if (auto* n = t.get("problem")) problems = r.strings(*n, "problem");
+  std::map<std::string, int> top_lines;
+  if (auto* n = t.get("problem")) problems = r.strings(*n, "problem"), top_lines["problem"] = r.line(*n);
   std::vector<int> workers{5};
-  if (auto* n = t.get("workers")) workers = r.worker_counts(*n);
+  if (auto* n = t.get("workers")) workers = r.worker_counts(*n), top_lines["workers"] = r.line(*n);
   if (auto* n = t.get("rounds")) {
     c.rounds = r.integer(*n, "rounds");
     c.rounds_given = true;
@@ -202,6 +203,8 @@ SweepConfig parse_sweep_config(const std::string& file) {
     r.check_keys(*rt, kRunKeys, " in [[runs]]");
     SweepRunEntry e;
     e.line = r.line(node);
+    e.key_lines = top_lines;
+    for (const auto& [k, v] : *rt) e.key_lines[std::string(k.str())] = r.line(v);
     auto* m = rt->get("method");
     if (!m) r.fail(node, "method", "this [[runs]] entry has no method; add method = \"...\"");
     e.methods = r.strings(*m, "method");

@@ -2,6 +2,7 @@
 // FILE:LINE: key and the fix (UsageError, exit 2). Keys are listed in docs (README "Sweeps").
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,7 +15,12 @@ struct SweepRunEntry {
   std::vector<std::string> methods, compressors, problems;  // compressors empty: the method's default
   std::vector<int> workers;
   std::string label;  // user label ("" = derived)
-  int line = 0;
+  int line = 0;       // the [[runs]] header
+  std::map<std::string, int> key_lines;  // method, compressor, problem, workers: where each was given
+  int line_of(const std::string& key) const {
+    auto it = key_lines.find(key);
+    return it == key_lines.end() ? line : it->second;
+  }
 };
 
 struct SweepConfig {

@@ -90,7 +90,7 @@ void check_grid_builds(const SweepConfig& cfg, const SweepGrid& grid, const Exec
     try {
       problem = &shelf.get(c, cfg.seeds.front());
     } catch (const UsageError& e) {
-      throw UsageError(at_line(cfg.file, c.line, "problem", e.what()));
+      throw UsageError(at_line(cfg.file, c.line_of("problem"), "problem", e.what()));
     }
     try {
       MethodSetup setup;
@@ -103,7 +103,9 @@ void check_grid_builds(const SweepConfig& cfg, const SweepGrid& grid, const Exec
       setup.seed = cfg.seeds.front();
       (void)make_method(setup);
     } catch (const UsageError& e) {
-      throw UsageError(at_line(cfg.file, c.line, "method", std::string(e.what()) + " (" + c.label + ")"));
+      const std::string msg = e.what();
+      const std::string key = msg.rfind("compressor", 0) == 0 || msg.rfind("--compressor", 0) == 0 ? "compressor" : "method";
+      throw UsageError(at_line(cfg.file, c.line_of(key), key, msg + " (" + c.label + ")"));
     }
   }
 }

@@ -95,7 +95,7 @@ std::vector<std::string> names_of(const auto& registry) {
 // The method/compressor/problem names and keys, checked against the registries.
 void check_case(const SweepConfig& cfg, const SweepCase& c) {
   auto fail = [&](const std::string& key, const std::string& msg) -> void {
-    throw UsageError(at_line(cfg.file, c.line, key, msg));
+    throw UsageError(at_line(cfg.file, c.line_of(key), key, msg));
   };
   try {
     const Spec m = Spec::parse(c.method, "method");
@@ -163,22 +163,22 @@ SweepGrid expand_grid(const SweepConfig& cfg) {
     try {
       return expand_spec_lists(text, key);
     } catch (const UsageError& err) {
-      throw UsageError(at_line(cfg.file, line, key, err.what()));
+      throw UsageError(at_line(cfg.file, line, key, err.what()));  // line: where `key` was given
     }
   };
   std::set<std::string> ids, labels;
   for (const auto& e : cfg.runs) {
     std::vector<std::string> methods, compressors, problems;
-    for (const auto& m : e.methods) for (auto& x : expand(m, "method", e.line)) methods.push_back(x);
-    for (const auto& k : e.compressors) for (auto& x : expand(k, "compressor", e.line)) compressors.push_back(x);
+    for (const auto& m : e.methods) for (auto& x : expand(m, "method", e.line_of("method"))) methods.push_back(x);
+    for (const auto& k : e.compressors) for (auto& x : expand(k, "compressor", e.line_of("compressor"))) compressors.push_back(x);
     if (compressors.empty()) compressors.push_back("");
-    for (const auto& p : e.problems) for (auto& x : expand(p, "problem", e.line)) problems.push_back(x);
+    for (const auto& p : e.problems) for (auto& x : expand(p, "problem", e.line_of("problem"))) problems.push_back(x);
     const std::size_t count = methods.size() * compressors.size() * problems.size() * e.workers.size();
     for (const auto& m : methods)
       for (const auto& k : compressors)
         for (const auto& p : problems)
           for (int n : e.workers) {
-            SweepCase c{"", m, k, p, n, e.line, {}};
+            SweepCase c{"", m, k, p, n, e.line, e.key_lines, {}};
             std::string derived = m + (k.empty() ? "" : "+" + k);
             if (problems_seen.size() > 1 || problems.size() > 1) derived += " on " + p;
             if (workers_seen.size() > 1) derived += fmt::format(" n={}", n);
@@ -186,7 +186,7 @@ SweepGrid expand_grid(const SweepConfig& cfg) {
             check_case(cfg, c);
             const std::string id = fmt::format("{}|{}|{}|{}", m, k, p, n);
             if (!ids.insert(id).second)
-              throw UsageError(at_line(cfg.file, e.line, "method",
+              throw UsageError(at_line(cfg.file, e.line_of("method"), "method",
                                        "this configuration (" + id + ") is listed twice; drop one [[runs]] entry"));
             for (int dup = 2; !labels.insert(c.label).second; ++dup) c.label += fmt::format(" #{}", dup);
             c.steps = steps_of(cfg, m);

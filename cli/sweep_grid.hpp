@@ -3,6 +3,7 @@
 // with names checked against the registries. Each run gets a unique trace name.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,11 @@ struct SweepCase {  // one configuration: everything but the step size and the s
   std::string problem;
   int workers = 0;
   int line = 0;                        // its [[runs]] entry
+  std::map<std::string, int> key_lines; // where its method, compressor, problem, workers were given
+  int line_of(const std::string& key) const {
+    auto it = key_lines.find(key);
+    return it == key_lines.end() ? line : it->second;
+  }
   std::vector<SweepStep> steps;        // one, "fixed", when the method spec sets stepsize
 };
 
