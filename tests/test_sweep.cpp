@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -94,7 +95,7 @@ TEST_CASE("sweep: lists in specs and in keys expand to a grid", "[sweep]") {
                                                  "[[runs]]\nmethod = \"ef21\"\ncompressor = \"topk[k=[1,2,4]]\"\n"
                                                  "[[runs]]\nmethod = [\"gd\", \"dasha[init=[full,none]]\"]\n"
                                                  "compressor = []\n");
-  // an empty list is an error; without it: ef21 x 3 + gd + dasha x 2 = 6 configurations x 2 steps x 2 seeds
+  // an empty list is an error
   auto bad = run_cli("sweep --dry-run " + toml);
   CHECK(bad.code == 2);
   CHECK(bad.output.find("e.toml:14: compressor: empty list") != std::string::npos);
@@ -106,10 +107,7 @@ TEST_CASE("sweep: lists in specs and in keys expand to a grid", "[sweep]") {
     text = ss.str();
   }
   text = text.substr(0, text.find("compressor = []"));
-  std::ofstream(toml) << text << "[[runs]]\nmethod = \"dasha_pp\"\ncompressor = \"randk[k=2]\"\n"
-                      << "stepsize_powers_unused = 1\n";
-  bad = run_cli("sweep --dry-run " + toml);
-  CHECK(bad.code == 2);
+  // ef21 x 3 + gd + dasha x 2 + dasha_pp x 2 = 8 configurations x 2 steps x 2 seeds
   std::ofstream(toml) << text << "[[runs]]\nmethod = \"dasha_pp[participation=snice[s=[1,2]]]\"\n"
                       << "compressor = \"randk[k=2]\"\n";
   const auto o = run_cli("sweep --dry-run " + toml);
@@ -132,6 +130,27 @@ TEST_CASE("sweep: lists in specs and in keys expand to a grid", "[sweep]") {
   const auto a = run_cli("sweep --dry-run " + toml);
   CHECK(a.output.find("method=gd[stepsize=0.25]") != std::string::npos);
   CHECK(a.output.find("method=gd[stepsize=0.5]") != std::string::npos);
+  std::ofstream(toml) << kQuadratic << "stepsizes = [0.3, 1.5]\n[[runs]]\nmethod = [\"gd\", \"gd[stepsize=0.7]\"]\n";
+  const auto l = run_cli("sweep --dry-run " + toml);
+  CHECK(l.output.find("3 runs = 2 configurations") != std::string::npos);  // a spec with stepsize= runs at it only
+  CHECK(l.output.find("method=gd[stepsize=0.29999999999999999]") != std::string::npos);
+  CHECK(l.output.find("method=gd[stepsize=1.5]") != std::string::npos);
+  CHECK(l.output.find("method=gd[stepsize=0.7]") != std::string::npos);
+}
+
+TEST_CASE("sweep: with a target the round cap is a safety limit that says when it was hit", "[sweep]") {
+  commopt::testing::TempDir dir;
+  const auto toml = write_toml(dir, "name = \"q\"\nproblem = \"quadratic[d=8,seed=2]\"\nworkers = 3\n"
+                                    "targets = [1e-30]\n[[runs]]\nmethod = \"gd\"\n");
+  auto o = run_cli("sweep --dry-run " + toml);
+  CHECK(o.output.find("stop: 100000 rounds (safety cap), grad_norm_sq <= 1e-30") != std::string::npos);
+  std::ofstream(toml) << "out_dir = \"" << (dir / "out").string() << "\"\nrounds = 30\n"
+                      << "name = \"q\"\nproblem = \"quadratic[d=8,seed=2]\"\nworkers = 3\ntargets = [1e-30]\n"
+                      << "[[runs]]\nmethod = \"gd\"\n";
+  o = run_cli("sweep " + toml);
+  INFO(o.output);
+  CHECK(o.output.find("note: gd: the round cap (30 rounds) stopped a run") != std::string::npos);
+  CHECK(o.output.find("- (1/1)") != std::string::npos);  // the one seed never reached 1e-30
 }
 
 TEST_CASE("sweep: -j 2 writes the same traces as -j 1", "[sweep]") {
@@ -159,19 +178,22 @@ TEST_CASE("sweep: -j 2 writes the same traces as -j 1", "[sweep]") {
 
 TEST_CASE("sweep: the index rows match the traces and the summary matches the traces", "[sweep]") {
   commopt::testing::TempDir dir;
-  const auto toml = write_toml(dir, kQuadratic + "seeds = [0, 1, 2]\nstepsize_powers = [-2, 1]\nmax_bits = 3000\n"
+  // the grid holds diverging steps and interior best steps (dasha: theory*4, gd: theory)
+  const auto toml = write_toml(dir, kQuadratic + "seeds = [0, 1, 2]\nstepsize_powers = [-1, 5]\nmax_bits = 3000\n"
                                                  "targets = [1e-2, 1e-4]\n"
                                                  "[[runs]]\nmethod = \"dasha\"\ncompressor = \"randk[k=2]\"\n"
-                                                 "[[runs]]\nmethod = \"ef21\"\ncompressor = \"topk[k=2]\"\n");
+                                                 "[[runs]]\nmethod = \"ef21\"\ncompressor = \"topk[k=2]\"\n"
+                                                 "[[runs]]\nmethod = \"gd\"\n");
   const auto o = run_cli("sweep -j 2 " + toml + " --json " + (dir / "s.json").string());
   INFO(o.output);
   REQUIRE(o.code == 0);
   const auto index = read_csv(dir / "out" / "runs.csv");
-  REQUIRE(index.size() == 2 * 3 * 3);
+  REQUIRE(index.size() == 3 * 6 * 3);
   for (const char* col : {"trace", "config", "method", "compressor", "problem", "workers", "split", "seed", "stepsize",
                           "stepsize_spec", "value_bits", "status", "best", "rounds", "bits_up_max", "grad_norm_sq"})
     CHECK(index[0].count(col) == 1);
   std::map<std::string, std::vector<std::map<std::string, std::string>>> best_of;  // label -> best rows
+  std::map<std::string, std::map<std::string, double>> score;  // label -> step -> mean score over seeds
   std::set<std::string> configs;
   for (const auto& row : index) {
     const auto rows = commopt::read_trace_csv(dir / "out" / row.at("trace"));
@@ -186,16 +208,25 @@ TEST_CASE("sweep: the index rows match the traces and the summary matches the tr
     CHECK(std::stoull(row.at("seed")) == meta["seed"].get<std::uint64_t>());
     CHECK(row.at("config") == meta["config"].get<std::string>());
     configs.insert(row.at("config"));
+    // the papers' rule, written out: mean log10 ||grad f||^2 over the last 90% of the rows, mean over seeds
+    double sc = 0;
+    const std::size_t start = rows.size() / 10;
+    for (std::size_t i = start; i < rows.size(); ++i) sc += std::log10(rows[i].grad_norm_sq);
+    sc /= static_cast<double>(rows.size() - start);
+    if (rows.back().status == commopt::RunStatus::diverged || !std::isfinite(sc)) sc = INFINITY;
+    score[meta["label"].get<std::string>()][row.at("stepsize_spec")] += sc / 3;
     if (row.at("best") == "1") best_of[meta["label"].get<std::string>()].push_back(row);
   }
-  CHECK(configs.size() == 6);  // label x step
+  CHECK(configs.size() == 18);  // label x step
   std::ifstream in(dir / "s.json");
   const auto summary = nlohmann::json::parse(in);
-  REQUIRE(summary["configurations"].size() == 2);
+  REQUIRE(summary["configurations"].size() == 3);
   for (const auto& c : summary["configurations"]) {
     const auto& best = best_of[c["label"].get<std::string>()];
     REQUIRE(best.size() == 3);  // one step, every seed
-    // independent: the papers' rule picks the step; here check the numbers at that step
+    const auto& sc = score[c["label"].get<std::string>()];
+    const auto argmin = std::min_element(sc.begin(), sc.end(), [](auto& a, auto& b) { return a.second < b.second; });
+    CHECK(argmin->first == c["best_step"].get<std::string>());
     std::vector<double> at_budget, to_target;
     int missing = 0;
     for (const auto& row : best) {
@@ -221,13 +252,8 @@ TEST_CASE("sweep: the index rows match the traces and the summary matches the tr
 
 TEST_CASE("sweep: a best step at the grid's edge warns; an all-diverged configuration is a row", "[sweep]") {
   commopt::testing::TempDir dir;
-  const auto toml = write_toml(dir, kQuadratic + "[[runs]]\nmethod = \"gd\"\nlabel = \"gd-small\"\n"
-                                                 "[[runs]]\nmethod = \"gd\"\nlabel = \"gd-huge\"\nworkers = 4\n");
-  // gd-small: gamma = theory/8, theory/4 (the larger wins: at the edge); gd-huge: 8/L, 16/L diverge
-  std::ofstream(toml, std::ios::app) << "";
-  std::string text = "out_dir = \"" + (dir / "out").string() + "\"\n" + kQuadratic + "stepsize_powers = [-3, -1]\n" +
-                     "[[runs]]\nmethod = \"gd\"\nlabel = \"gd-small\"\n";
-  std::ofstream(toml) << text;
+  // gd on a quadratic over gamma = theory/8, theory/4: the larger wins, at the grid's edge
+  const auto toml = write_toml(dir, kQuadratic + "stepsize_powers = [-3, -1]\n[[runs]]\nmethod = \"gd\"\n");
   auto o = run_cli("sweep " + toml + " --json -");
   INFO(o.output);
   REQUIRE(o.code == 0);
