@@ -79,6 +79,13 @@ int cmd_sweep(const std::vector<std::string>& args) {
   }
   const bool to_stdout = json == "-";
   ExecOptions opts{jobs, data_dir, isatty(STDERR_FILENO) != 0};
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(cfg.out_dir, ec);
+    if (ec || !std::filesystem::is_directory(cfg.out_dir))
+      throw UsageError(fmt::format("{}: out_dir: cannot create '{}' ({}); choose a writable directory", file,
+                                   cfg.out_dir, ec ? ec.message() : "not a directory"));
+  }
   check_grid_builds(cfg, grid, opts);
   std::map<std::string, std::string> data_memo;
   std::vector<std::string> keys;

@@ -191,6 +191,9 @@ SweepConfig parse_sweep_config(const std::string& file) {
     const std::vector<std::string> axes = {"bits_up_max", "bits_up", "bits_down", "round", "grad_evals"};
     if (std::find(axes.begin(), axes.end(), c.x) == axes.end()) r.fail(*n, "x", unknown_name_message("axis", c.x, axes));
   }
+  if (c.max_bits && c.x != "bits_up_max" && c.x != "bits_up")
+    r.fail(*t.get("max_bits"), "max_bits",
+           "the budget is uplink bits per worker; use x = \"bits_up_max\" or \"bits_up\" with it, or drop max_bits");
   if (!c.rounds_given && (c.max_bits || !c.targets.empty())) c.rounds = kSafetyRounds;
 
   auto* runs_node = t.get("runs");

@@ -337,6 +337,8 @@ TEST_CASE("sweep: every validation error names FILE:LINE: key and exits 2", "[sw
       {"problem = \"quadratic\"\ntargets = [1e-2, \"x\"]\n" + run, "e.toml:3: targets: expected a finite number"},
       {"problem = \"quadratic\"\nrounds = 1.5\n" + run, "e.toml:3: rounds: expected an integer"},
       {"name = \"t\"\n" + run, "has no problem"},
+      {"problem = \"quadratic\"\nx = \"round\"\nmax_bits = 1e4\n" + run, "e.toml:4: max_bits: the budget is uplink bits"},
+      {"problem = \"quadratic\"\n[[runs]]\nmethod = \"gd\"\nworkers = 0\n", "e.toml:5: workers: 0 workers"},
   };
   for (const auto& c : cases) {
     const auto toml = write_toml(dir, c.body);
