@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "trace/result_file.hpp"
 
 namespace commopt::plots {
 
@@ -31,20 +32,8 @@ std::filesystem::path unique_temp(const std::filesystem::path& dir, std::string_
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-  const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-  const auto tmp = unique_temp(dir, path.filename().string(), ".partial");
-  const auto fail = [&](int err) {
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
-    throw UsageError(fmt::format("cannot write '{}': {}; choose a writable --out", path.string(), os_error(err)));
-  };
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) fail(errno);
-  errno = 0;
-  const bool wrote = std::fwrite(content.data(), 1, content.size(), f) == content.size() && std::fflush(f) == 0;
-  const int err = errno ? errno : EIO;
-  if (std::fclose(f) != 0 || !wrote) fail(wrote ? (errno ? errno : EIO) : err);
-  rename_into_place(tmp, path);
+  // The one home of result files (lib/trace/result_file.hpp): exclusive .partial, checked writes, rename.
+  write_result_file(path, content, /*overwrite=*/true, "--out");
 }
 
 void rename_into_place(const std::filesystem::path& from, const std::filesystem::path& to) {

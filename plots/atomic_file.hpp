@@ -10,8 +10,8 @@ namespace commopt::plots {
 // and the OS error when it cannot be created.
 std::filesystem::path unique_temp(const std::filesystem::path& dir, std::string_view stem, std::string_view suffix);
 
-// Writes `content` to `path` atomically; on any failure throws UsageError naming the file and the OS
-// error and leaves neither the temporary nor a (new) file at `path`.
+// Writes `content` to `path` atomically (commopt::write_result_file, replacing an older figure); on
+// any failure throws UsageError naming the file and the OS error and publishes nothing.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
 // Renames `from` to `to` (UsageError with both names and the OS error; `from` removed on failure).

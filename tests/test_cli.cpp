@@ -128,12 +128,19 @@ TEST_CASE("cli: sweep runs a grid, picks a step size, and resumes", "[cli][sweep
   const auto first = run_cli("sweep " + toml);
   INFO(first.output);
   REQUIRE(first.code == 0);
-  CHECK(first.output.find("2^0") != std::string::npos);  // gd on a quadratic: 1/L beats 1/(2L)
-  CHECK(std::filesystem::exists(dir / "out" / "gd-g0-s1.csv"));
-  CHECK(std::filesystem::exists(dir / "out" / "gd-g-1-s0.json"));
+  // gd on a quadratic: 1/L beats 1/(2L) (the summary names the best step as its spec)
+  CHECK(first.output.find("\ngd                                                 theory ") != std::string::npos);
+  // trace names: label, a hash of the configuration, the step (g<i>: theory*2^i) and the seed
+  int traces = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "out"))
+    if (e.path().extension() == ".csv" && e.path().filename() != "runs.csv") {
+      ++traces;
+      CHECK(std::filesystem::exists(std::filesystem::path(e.path()).replace_extension(".json")));
+    }
+  CHECK(traces == 8);
   const auto second = run_cli("sweep " + toml);
   CHECK(second.code == 0);
-  CHECK(second.output.find(" 4  ") != std::string::npos);  // every run of the grid read back, not recomputed
+  CHECK(second.output.find("8 of 8 runs reused") != std::string::npos);  // the grid read back, not recomputed
   std::ofstream(toml) << "name = \"t\"\n[[runs]]\nmethod = \"gd\"\n";
   const auto bad = run_cli("sweep " + toml);
   CHECK(bad.code == 2);
