@@ -4,9 +4,14 @@
 namespace commopt::reproduce {
 
 // (one declaration per entry file; keep the order of `reproduce --list`)
+Entry lag_uploads_entry();
+Entry laq_entry();
+Entry qsparse_bits_entry();
+Entry dist_ef_two_way_entry();
 
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> all = {
+      lag_uploads_entry(), laq_entry(), qsparse_bits_entry(), dist_ef_two_way_entry(),
   };
   return all;
 }
