@@ -81,7 +81,7 @@ int cmd_reproduce(const std::vector<std::string>& args) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const char* omp = std::getenv("OMP_NUM_THREADS");
     report.section("Cost");
-    report.text(fmt::format("Wall time of this reproduction: {:.1f} s (OMP_NUM_THREADS={}).", seconds, omp ? omp : "unset"));
+    report.text(fmt::format("Wall time of this reproduction: {:.2f} s (OMP_NUM_THREADS={}).", seconds, omp ? omp : "unset"));
     if (!report.verdict()) throw std::logic_error("reproduction " + e.name + " gave no verdict");
     report.write(ctx.dir / "report.md");
     const nlohmann::json v = {{"name", e.name},       {"paper", e.paper}, {"verdict", to_string(*report.verdict())},

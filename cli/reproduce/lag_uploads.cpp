@@ -103,7 +103,7 @@ void run(const Context& ctx, Report& report) {
       "the paper's α = 1/L on the sum. Stopping: f − f* <= 1e-8 with the exact f* on the linear problem; "
       "||∇f||² <= 1e-12 on the logistic one (no f* solver for it). Every round is logged and the uploads "
       "are the `participants` column summed over rounds.");
-  const long long cap = ctx.quick ? 40 : 5000;
+  const long long cap = ctx.quick ? 300 : 5000;
   const std::vector<LagProblem> problems = {{"lag_linreg", "lag_linreg[d=50,base=1.3]", "gap", 1e-8},
                                             {"lag_logreg", "lag_logreg[d=50,lambda=0.001]", "grad_norm_sq", 1e-12}};
   std::vector<Factors> factors;

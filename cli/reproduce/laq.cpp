@@ -63,7 +63,7 @@ Factors run_problem(const Context& ctx, Report& report, const LaqProblem& p, con
   fig.ylabel = "f(x) - f*";
   fig.logx = true;
   for (const auto& r : runs) fig.curves.push_back(r.curve("bits_up", "gap"));
-  report.figure(fig, ctx.dir, p.name + "-bits", fmt::format("f − f* against uplink bits on {} ({} runs per method)",
+  report.figure(fig, ctx.dir, p.name + "-bits", fmt::format("f − f* against uplink bits on {} (runs per method: {})",
                                                             p.name, c.seeds.size()));
   return {ratio(bits(runs[0]), laq_bits), ratio(bits(runs[1]), laq_bits), ratio(bits(runs[2]), laq_bits)};
 }
@@ -92,7 +92,7 @@ void run(const Context& ctx, Report& report) {
       "which the paper omits). A second table repeats it on LAG's synthetic linear regression "
       "(`lag_linreg`, M = 9, one instance per seed), reported, not judged.");
   Budget budget;
-  budget.stop.rounds = ctx.quick ? 40 : 4000;
+  budget.stop.rounds = ctx.quick ? 600 : 4000;
   budget.stop.target = kTarget;
   budget.stop.target_on = "gap";
   budget.grid.every = 1;

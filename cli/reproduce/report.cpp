@@ -36,7 +36,7 @@ void Report::figure(const plots::Figure& fig, const std::filesystem::path& dir, 
   if (r.rendered)
     body_ += fmt::format("![{}]({}.png)\n\n*{}* (data: `{}.dat`, script: `{}.gp`)\n\n", caption, stem, caption, stem, stem);
   else
-    body_ += fmt::format("*{}*: figure not rendered ({}).\n\n", caption, r.message);
+    body_ += fmt::format("*{}*: figure `{}.png` not rendered ({}).\n\n", caption, stem, r.message);
 }
 
 void Report::verdict(Verdict v, const std::string& why) {
