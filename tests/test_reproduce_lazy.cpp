@@ -97,10 +97,19 @@ TEST_CASE("dist-ef verdict: the full-precision loss at ~32x fewer bits each way"
   CHECK(dist_ef_verdict(NAN, 31) == Verdict::disagrees);  // no loss to compare
 }
 
+TEST_CASE("ef-sgd verdict: EF-signSGD matches SGD where signSGD stalls", "[reproduce]") {
+  CHECK(ef_sgd_verdict(0.43, 227) == Verdict::agrees);  // measured: EF better than SGD, signSGD stuck
+  CHECK(ef_sgd_verdict(1.9, 10) == Verdict::agrees);
+  CHECK(ef_sgd_verdict(1.9, 3) == Verdict::partly);      // signSGD did not fail
+  CHECK(ef_sgd_verdict(5, 100) == Verdict::partly);      // EF within an order of magnitude only
+  CHECK(ef_sgd_verdict(20, 100) == Verdict::disagrees);
+  CHECK(ef_sgd_verdict(NAN, 100) == Verdict::disagrees);
+}
+
 TEST_CASE("each lazy/EF reproduction writes its report and verdict in --quick mode", "[reproduce]") {
   const auto out = std::filesystem::temp_directory_path() / "commopt-test-reproduce-lazy";
   std::filesystem::remove_all(out);
-  for (const std::string name : {"lag-uploads", "laq", "qsparse-bits", "dist-ef-two-way"}) {
+  for (const std::string name : {"lag-uploads", "laq", "qsparse-bits", "dist-ef-two-way", "ef-sgd"}) {
     SECTION(name) {
       const std::string cmd = std::string(COMMOPT_BINARY) + " reproduce " + name + " --quick --out " + out.string() +
                               " --data-dir " + COMMOPT_SHARED_DATASETS + " 2>&1";

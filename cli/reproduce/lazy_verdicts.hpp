@@ -49,3 +49,17 @@ inline Verdict dist_ef_verdict(double loss_excess, double bits_factor) {
 }
 
 }  // namespace commopt::reproduce
+
+namespace commopt::reproduce {
+
+// EF-SGD (Karimireddy et al. 2019): with error feedback the scaled sign matches SGD, without it
+// (signSGD) it can fail. Arguments: final f − f* of EF-signSGD and of signSGD over SGD's. agrees: EF
+// within 2x of SGD and signSGD >= 10x worse; disagrees: EF more than 10x worse than SGD (or no
+// number); partly otherwise.
+inline Verdict ef_sgd_verdict(double ef_over_sgd, double sign_over_sgd) {
+  if (!(ef_over_sgd <= 10)) return Verdict::disagrees;
+  if (ef_over_sgd <= 2 && sign_over_sgd >= 10) return Verdict::agrees;
+  return Verdict::partly;
+}
+
+}  // namespace commopt::reproduce
