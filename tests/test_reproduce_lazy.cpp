@@ -106,10 +106,18 @@ TEST_CASE("ef-sgd verdict: EF-signSGD matches SGD where signSGD stalls", "[repro
   CHECK(ef_sgd_verdict(NAN, 100) == Verdict::disagrees);
 }
 
+TEST_CASE("cser verdict: the dense loss at R_C = 1024", "[reproduce]") {
+  CHECK(cser_verdict(0.01, 0.0) == Verdict::agrees);
+  CHECK(cser_verdict(0.2, 0.01) == Verdict::partly);   // only the moderate ratio keeps up
+  CHECK(cser_verdict(0.08, 0.05) == Verdict::partly);
+  CHECK(cser_verdict(0.2, 0.05) == Verdict::disagrees);
+  CHECK(cser_verdict(NAN, NAN) == Verdict::disagrees);
+}
+
 TEST_CASE("each lazy/EF reproduction writes its report and verdict in --quick mode", "[reproduce]") {
   const auto out = std::filesystem::temp_directory_path() / "commopt-test-reproduce-lazy";
   std::filesystem::remove_all(out);
-  for (const std::string name : {"lag-uploads", "laq", "qsparse-bits", "dist-ef-two-way", "ef-sgd"}) {
+  for (const std::string name : {"lag-uploads", "laq", "qsparse-bits", "dist-ef-two-way", "ef-sgd", "cser"}) {
     SECTION(name) {
       const std::string cmd = std::string(COMMOPT_BINARY) + " reproduce " + name + " --quick --out " + out.string() +
                               " --data-dir " + COMMOPT_SHARED_DATASETS + " 2>&1";

@@ -63,3 +63,16 @@ inline Verdict ef_sgd_verdict(double ef_over_sgd, double sign_over_sgd) {
 }
 
 }  // namespace commopt::reproduce
+
+namespace commopt::reproduce {
+
+// CSER (Xie et al. 2020): at a high compression ratio R_C CSER trains like full-precision SGD.
+// Arguments: (final loss − dense loss) / dense loss at the high R_C and at a moderate one. agrees: within
+// 2% at the high R_C; partly: within 2% at the moderate one or 10% at the high one; disagrees otherwise.
+inline Verdict cser_verdict(double excess_high, double excess_moderate) {
+  if (excess_high <= 0.02) return Verdict::agrees;
+  if (excess_moderate <= 0.02 || excess_high <= 0.10) return Verdict::partly;
+  return Verdict::disagrees;
+}
+
+}  // namespace commopt::reproduce
