@@ -47,7 +47,7 @@ void Report::verdict(Verdict v, const std::string& why) {
 
 std::string Report::markdown() const {
   std::string s = fmt::format("# {}\n", title_);
-  if (verdict_) s += fmt::format("\n**Verdict: {}.** {}\n", to_string(*verdict_), why_);
+  if (verdict_) s += fmt::format("\n**Verdict: {}.** {}\n\n", to_string(*verdict_), why_);
   s += body_;
   return s;
 }
