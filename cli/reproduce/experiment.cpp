@@ -96,6 +96,11 @@ SeedRuns run_seeds(const Context& ctx, const Config& config, const Budget& budge
 }
 
 Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget) {
+  return tune_step(ctx, config, steps, budget, "grad_norm_sq");
+}
+
+Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget,
+                std::string_view score_column) {
   Tuned t;
   double best = INFINITY;
   std::size_t best_i = 0;
@@ -105,7 +110,7 @@ Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std:
     c.label = fmt::format("{} γ={}", config.label, steps[i]);
     SeedRuns runs = run_seeds(ctx, c, budget);
     double score = 0;
-    for (const auto& tr : runs.traces) score += papers_score(tr) / static_cast<double>(runs.traces.size());
+    for (const auto& tr : runs.traces) score += papers_score(tr, score_column) / static_cast<double>(runs.traces.size());
     t.scores.emplace_back(steps[i], score);
     if (score < best || t.best.traces.empty()) {
       best = score;

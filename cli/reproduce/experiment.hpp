@@ -58,6 +58,9 @@ struct Tuned {
 // Runs each step (a stepsize= text: "0.125", "theory*4") over the context's seeds and keeps the one with
 // the smallest mean papers_score (dasha-family.md §5); a diverged run scores +inf.
 Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget);
+// The same, scoring by papers_score on another trace column (e.g. "loss" when the claim is about the loss).
+Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget,
+                std::string_view score_column);
 
 // The papers' absolute grid 2^i for i in [lo, hi), and theory·2^i, as stepsize= texts.
 std::vector<std::string> absolute_grid(int lo, int hi);

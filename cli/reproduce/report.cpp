@@ -37,7 +37,7 @@ void Report::figure(const plots::Figure& fig, const std::filesystem::path& dir, 
   if (r.rendered)
     body_ += fmt::format("![{}]({}.png)\n\n*{}* (data: `{}.dat`, script: `{}.gp`)\n\n", caption, stem, caption, stem, stem);
   else
-    body_ += fmt::format("*{}*: figure not rendered ({}).\n\n", caption, r.message);
+    body_ += fmt::format("*{}*: figure `{}.png` not rendered ({}).\n\n", caption, stem, r.message);
 }
 
 void Report::verdict(Verdict v, const std::string& why) {
@@ -48,7 +48,7 @@ void Report::verdict(Verdict v, const std::string& why) {
 
 std::string Report::markdown() const {
   std::string s = fmt::format("# {}\n", title_);
-  if (verdict_) s += fmt::format("\n**Verdict: {}.** {}\n", to_string(*verdict_), why_);
+  if (verdict_) s += fmt::format("\n**Verdict: {}.** {}\n\n", to_string(*verdict_), why_);
   s += body_;
   return s;
 }

@@ -94,3 +94,30 @@ Spread spread(const std::vector<std::optional<double>>& values) {
 }
 
 }  // namespace commopt
+
+namespace commopt {
+
+std::vector<double> cumulative_uploads(const std::vector<TraceRow>& rows) {
+  std::vector<double> out;
+  double sum = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i > 0 && rows[i].round != rows[i - 1].round + 1)
+      throw UsageError(fmt::format("uploads: the trace skips from round {} to {}; log every round (log_every = 1)",
+                                   rows[i - 1].round, rows[i].round));
+    sum += rows[i].participants;
+    out.push_back(sum);
+  }
+  return out;
+}
+
+std::optional<double> uploads_to_reach(const std::vector<TraceRow>& rows, std::string_view y, double target) {
+  require_column(y, "y");
+  const auto uploads = cumulative_uploads(rows);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto v = column_value(rows[i], y);
+    if (v && *v <= target) return uploads[i];
+  }
+  return std::nullopt;
+}
+
+}  // namespace commopt

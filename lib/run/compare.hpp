@@ -39,3 +39,14 @@ struct Spread {
 Spread spread(const std::vector<std::optional<double>>& values);
 
 }  // namespace commopt
+
+namespace commopt {
+
+// The papers' "communications" (LAG, LAQ: uploads summed over workers) from the `participants`
+// column (the uploads made in that round): element i is the sum over rows 0..i. Needs every round
+// logged (log_every = 1); UsageError naming the first skipped round otherwise.
+std::vector<double> cumulative_uploads(const std::vector<TraceRow>& rows);
+// Uploads up to and including the first row whose y is <= target; nullopt when never reached.
+std::optional<double> uploads_to_reach(const std::vector<TraceRow>& rows, std::string_view y, double target);
+
+}  // namespace commopt
