@@ -3,6 +3,8 @@
 // and <out>/<name>/verdict.json; `--list` names them; `--quick` runs each in seconds (for tests: the
 // report is produced, the verdict is not meaningful and says so).
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -74,14 +76,19 @@ int cmd_reproduce(const std::vector<std::string>& args) {
                   "below are not a reproduction. Run without `--quick` for the real one.");
     fmt::print("reproduce {}: running (output in {})\n", e.name, ctx.dir.string());
     std::fflush(stdout);
+    const auto start = std::chrono::steady_clock::now();
     e.run(ctx, report);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    report.text(fmt::format("Ran in {:.1f} s wall ({} seed(s), {} mode; OMP_NUM_THREADS={}).", seconds, k,
+                            quick ? "quick" : "full", std::getenv("OMP_NUM_THREADS") ? std::getenv("OMP_NUM_THREADS") : "unset"));
     if (!report.verdict()) throw std::logic_error("reproduction " + e.name + " gave no verdict");
     report.write(ctx.dir / "report.md");
     const nlohmann::json v = {{"name", e.name},       {"paper", e.paper}, {"verdict", to_string(*report.verdict())},
-                              {"why", report.verdict_reason()}, {"quick", quick}, {"seeds", k}};
+                              {"why", report.verdict_reason()}, {"quick", quick}, {"seeds", k},
+                              {"seconds", seconds}};
     std::ofstream(ctx.dir / "verdict.json") << v.dump(2) << "\n";
-    fmt::print("reproduce {}: {} — {}\n  report: {}\n", e.name, to_string(*report.verdict()), report.verdict_reason(),
-               (ctx.dir / "report.md").string());
+    fmt::print("reproduce {}: {} — {}\n  report: {} ({:.1f} s)\n", e.name, to_string(*report.verdict()),
+               report.verdict_reason(), (ctx.dir / "report.md").string(), seconds);
   }
   return 0;
 }
