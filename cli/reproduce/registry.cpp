@@ -1,12 +1,13 @@
 // The reproductions, one per paper claim; each is defined in its own file of this folder.
-#include "cli/reproduce/reproduction.hpp"
+#include "cli/reproduce/entries.hpp"
 
 namespace commopt::reproduce {
 
-// (one declaration per entry file; keep the order of `reproduce --list`)
-
 const std::vector<Entry>& entries() {
   static const std::vector<Entry> all = {
+      dasha_vs_marina_entry(),
+      dasha_pp_participation_entry(),
+      ef21_vs_diana_entry(),
   };
   return all;
 }

@@ -37,14 +37,15 @@ inline Verdict duel_verdict(const std::vector<Duel>& duels) {
 
 inline std::string duel_number(double v) { return reached(v) ? fmt::format("{:.3g}", v) : std::string("not reached"); }
 
-// "A 8.3e+03 vs B 1.87e+04 (tuned, ...)" for each duel, joined by "; ".
+// "A 8.3e+03 vs B 1.87e+04 (tuned, ...)" for each duel with evidence, joined by "; ".
 inline std::string duel_summary(const std::vector<Duel>& duels, const std::string& a, const std::string& b) {
   std::string s;
   for (const auto& d : duels) {
+    if (!reached(d.claimed) && !reached(d.rival)) continue;
     if (!s.empty()) s += "; ";
     s += fmt::format("{} {} vs {} {} ({})", a, duel_number(d.claimed), b, duel_number(d.rival), d.at);
   }
-  return s;
+  return s.empty() ? std::string("no target reached by either side") : s;
 }
 
 // One participation level against full participation, at one target.
@@ -52,6 +53,7 @@ struct ParticipationPoint {
   double inv_pa = 1;        // 1/p_a
   double rounds_ratio = 0;  // rounds to the target at p_a over rounds at p_a = 1 (inf: not reached)
   double bits_ratio = 0;    // bits per worker to the target, same ratio
+  double target = 0;        // the target (for the text only)
 };
 
 // The DASHA-PP claim at one point: rounds grow about like 1/p_a (within a factor 2 either way) and
