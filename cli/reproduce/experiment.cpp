@@ -96,7 +96,8 @@ SeedRuns run_seeds(const Context& ctx, const Config& config, const Budget& budge
   return out;
 }
 
-Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget) {
+Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget,
+                bool require_descent) {
   Tuned t;
   double best = INFINITY;
   std::size_t best_i = 0;
@@ -106,7 +107,10 @@ Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std:
     c.label = fmt::format("{} γ={}", config.label, steps[i]);
     SeedRuns runs = run_seeds(ctx, c, budget);
     double score = 0;
-    for (const auto& tr : runs.traces) score += papers_score(tr) / static_cast<double>(runs.traces.size());
+    for (const auto& tr : runs.traces) {
+      score += papers_score(tr) / static_cast<double>(runs.traces.size());
+      if (require_descent && !tr.empty() && !(tr.back().loss <= tr.front().loss)) score = INFINITY;
+    }
     t.scores.emplace_back(steps[i], score);
     if (score < best || t.best.traces.empty()) {
       best = score;

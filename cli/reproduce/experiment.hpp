@@ -57,7 +57,11 @@ struct Tuned {
 
 // Runs each step (a stepsize= text: "0.125", "theory*4") over the context's seeds and keeps the one with
 // the smallest mean papers_score (dasha-family.md §5); a diverged run scores +inf.
-Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget);
+// With `require_descent`, a step whose run ends (on any seed) with a loss above its starting loss also
+// scores +inf: on losses with plateaus (sigmoid, saturating regularisers) a large step can drive ||∇f||²
+// to ~0 far from any minimum, which the papers' rule, reading ||∇f||² only, would otherwise pick.
+Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget,
+                bool require_descent = false);
 
 // A table cell for a quantity over seeds: "median [min, max] (present/total)".
 std::string cell(const Spread& s);
