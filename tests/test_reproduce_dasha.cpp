@@ -65,6 +65,7 @@ TEST_CASE("reproduce: the DASHA-family entries run in quick mode and write a rep
       const std::string verdict = v.at("verdict");
       CHECK((verdict == "agrees" || verdict == "partly" || verdict == "disagrees"));
       CHECK(v.at("quick") == true);
+      CHECK(v.at("seconds").get<double>() < 30);  // quick mode: seconds, not minutes
       CHECK(md.find("**Verdict: " + verdict + ".**") != std::string::npos);
       // The table holds measured numbers: at least one runs directory with traces per configuration.
       CHECK(std::distance(std::filesystem::directory_iterator(out / name / "runs"), {}) >= 2);
