@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/reproduce/experiment.hpp"
 #include "cli/reproduce/verdict_rules.hpp"
 
 namespace {
@@ -101,4 +103,37 @@ TEST_CASE("reproduce: the participation verdict follows the numbers", "[reproduc
   // A level that never reached the target fails; no points at all is no support.
   CHECK(participation_verdict({{2, 2.1, 1.1}, {5, INFINITY, INFINITY}}) == Verdict::partly);
   CHECK(participation_verdict({}) == Verdict::disagrees);
+}
+
+TEST_CASE("reproduce: a reach table row reads the x column it names, over seeds", "[reproduce]") {
+  using namespace commopt::reproduce;
+  // Two seeds; bits_up_max and bits_up differ so that reading the wrong column shows.
+  auto trace = [](double scale) {
+    std::vector<commopt::TraceRow> t;
+    for (int r = 0; r <= 4; ++r) {
+      commopt::TraceRow row;
+      row.round = r;
+      row.bits_up = 100.0 * r * scale;
+      row.bits_up_max = 1000.0 * r * scale;
+      row.grad_norm_sq = std::pow(10.0, -r);  // 1, 0.1, 0.01, 1e-3, 1e-4
+      row.loss = 1.0 - 0.1 * r;
+      t.push_back(row);
+    }
+    return t;
+  };
+  SeedRuns runs;
+  runs.config.label = "M";
+  runs.traces = {trace(1), trace(2)};
+  runs.meta = {nlohmann::json{{"method_info", {{"stepsize", 0.5}}}}, nlohmann::json{}};
+  const auto row = reach_row(runs, "0.5", true, "bits_up_max", "grad_norm_sq", {1e-2, 1e-5});
+  REQUIRE(row.size() == 6);
+  CHECK(row[0] == "M");
+  CHECK(row[1].find("at grid edge") != std::string::npos);
+  CHECK(row[2] == "3000 [2000, 4000] (2/2)");  // reached at round 2: 2000 and 4000 bits (max over workers)
+  CHECK(row[3] == "not reached (0/2)");
+  CHECK(row[4] == "0.0001");
+  CHECK(row[5] == "0.6");
+  CHECK(majority_median(runs.reach("bits_up", "grad_norm_sq", 1e-2)) == 300);
+  CHECK(std::isinf(majority_median(runs.reach("bits_up", "grad_norm_sq", 1e-5))));
+  CHECK(reach_header("bits_up_max", "grad_norm_sq", {1e-2, 1e-5}).size() == 6);
 }
