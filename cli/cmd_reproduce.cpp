@@ -89,8 +89,8 @@ int cmd_reproduce(const std::vector<std::string>& args) {
                               {"why", report.verdict_reason()}, {"quick", quick}, {"seeds", k},
                               {"seconds", seconds}};
     write_result_file(ctx.dir / "verdict.json", v.dump(2) + "\n", /*overwrite=*/true, "reproduce --out");
-    fmt::print("reproduce {}: {} — {}\n  report: {}\n", e.name, to_string(*report.verdict()), report.verdict_reason(),
-               (ctx.dir / "report.md").string());
+    fmt::print("reproduce {}: {} — {}\n  report: {} ({:.1f} s)\n", e.name, to_string(*report.verdict()),
+               report.verdict_reason(), (ctx.dir / "report.md").string(), seconds);
   }
   return 0;
 }

@@ -51,7 +51,7 @@ void run(const Context& ctx, Report& report) {
   const std::vector<std::string> steps =
       ctx.quick ? std::vector<std::string>{"0.1"} : std::vector<std::string>{"0.025", "0.05", "0.1", "0.5"};
   std::vector<Tuned> tuned;
-  for (const auto& c : cfgs) tuned.push_back(tune_step(ctx, c, steps, budget, "loss"));
+  for (const auto& c : cfgs) tuned.push_back(tune_step_on(ctx, c, steps, budget, "loss"));
   const auto last = [](const SeedRuns& r, const char* col) {
     return per_seed(r, [col](const auto& t) { return t.empty() ? std::nullopt : column_value(t.back(), col); });
   };

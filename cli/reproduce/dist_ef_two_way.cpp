@@ -52,7 +52,7 @@ void run(const Context& ctx, Report& report) {
   const std::vector<std::string> steps =
       ctx.quick ? std::vector<std::string>{"theory*16"}
                 : std::vector<std::string>{"theory*4", "theory*16", "theory*64"};
-  const Tuned te = tune_step(ctx, ef, steps, budget, "loss"), ts = tune_step(ctx, sgdm, steps, budget, "loss");
+  const Tuned te = tune_step_on(ctx, ef, steps, budget, "loss"), ts = tune_step_on(ctx, sgdm, steps, budget, "loss");
   const auto last = [](const SeedRuns& r, const char* col) {
     return per_seed(r, [col](const auto& t) { return t.empty() ? std::nullopt : column_value(t.back(), col); });
   };

@@ -1,11 +1,13 @@
 #include "cli/reproduce/experiment.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "cli/reproduce/report.hpp"
 #include "core/spec.hpp"
 #include "problems/registry.hpp"
 #include "run/job.hpp"
@@ -95,12 +97,13 @@ SeedRuns run_seeds(const Context& ctx, const Config& config, const Budget& budge
   return out;
 }
 
-Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget) {
-  return tune_step(ctx, config, steps, budget, "grad_norm_sq");
+Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget,
+                bool require_descent) {
+  return tune_step_on(ctx, config, steps, budget, "grad_norm_sq", require_descent);
 }
 
-Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget,
-                std::string_view score_column) {
+Tuned tune_step_on(const Context& ctx, const Config& config, const std::vector<std::string>& steps,
+                   const Budget& budget, std::string_view score_column, bool require_descent) {
   Tuned t;
   double best = INFINITY;
   std::size_t best_i = 0;
@@ -110,7 +113,10 @@ Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std:
     c.label = fmt::format("{} γ={}", config.label, steps[i]);
     SeedRuns runs = run_seeds(ctx, c, budget);
     double score = 0;
-    for (const auto& tr : runs.traces) score += papers_score(tr, score_column) / static_cast<double>(runs.traces.size());
+    for (const auto& tr : runs.traces) {
+      score += papers_score(tr, score_column) / static_cast<double>(runs.traces.size());
+      if (require_descent && !tr.empty() && !(tr.back().loss <= tr.front().loss)) score = INFINITY;
+    }
     t.scores.emplace_back(steps[i], score);
     if (score < best || t.best.traces.empty()) {
       best = score;
@@ -122,6 +128,49 @@ Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std:
   t.best_step = steps[best_i];
   t.at_edge = steps.size() > 1 && (best_i == 0 || best_i + 1 == steps.size());
   return t;
+}
+
+std::string cell(const Spread& s) {
+  return median_range(s.median, s.min, s.max, s.present, s.present + s.missing);
+}
+
+double majority_median(const Spread& s) { return s.present > s.missing ? s.median : INFINITY; }
+
+std::vector<std::string> reach_header(std::string_view x, std::string_view y, const std::vector<double>& targets) {
+  std::vector<std::string> h = {"configuration", "step γ"};
+  for (double t : targets) h.push_back(fmt::format("{} to {} ≤ {:g}", x, y, t));
+  h.push_back(fmt::format("last {}", y));
+  h.push_back("last loss");
+  return h;
+}
+
+std::vector<std::string> reach_row(const SeedRuns& runs, const std::string& step, bool at_edge, std::string_view x,
+                                   std::string_view y, const std::vector<double>& targets) {
+  std::vector<std::string> row = {runs.config.label,
+                                  fmt::format("{} (= {:.4g}){}", step, runs.stepsize(), at_edge ? " ⚠ at grid edge" : "")};
+  for (double t : targets) row.push_back(cell(runs.reach(x, y, t)));
+  row.push_back(num(runs.last(y).median));
+  row.push_back(num(runs.last("loss").median));
+  if (runs.diverged() > 0) row[0] += fmt::format(" ({} diverged)", runs.diverged());
+  return row;
+}
+
+plots::Figure curves_figure(const std::string& title, const std::vector<const SeedRuns*>& runs, std::string_view x,
+                            std::string_view y) {
+  plots::Figure f;
+  f.title = title;
+  f.xlabel = x == "bits_up_max" ? "bits per worker (max over workers, cumulative)"
+             : x == "bits_up"   ? "bits per worker (mean over workers, cumulative)"
+                                : std::string(x);
+  f.ylabel = y == "grad_norm_sq" ? "||grad f(x)||^2" : std::string(y);
+  for (const SeedRuns* r : runs) f.curves.push_back(r->curve(x, y));
+  return f;
+}
+
+Context first_seed(const Context& ctx) {
+  Context c = ctx;
+  c.seeds.resize(std::min<std::size_t>(c.seeds.size(), 1));
+  return c;
 }
 
 std::vector<std::string> absolute_grid(int lo, int hi) {

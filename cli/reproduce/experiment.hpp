@@ -57,10 +57,34 @@ struct Tuned {
 
 // Runs each step (a stepsize= text: "0.125", "theory*4") over the context's seeds and keeps the one with
 // the smallest mean papers_score (dasha-family.md §5); a diverged run scores +inf.
-Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget);
-// The same, scoring by papers_score on another trace column (e.g. "loss" when the claim is about the loss).
+// With `require_descent`, a step whose run ends (on any seed) with a loss above its starting loss also
+// scores +inf: on losses with plateaus (sigmoid, saturating regularisers) a large step can drive ||∇f||²
+// to ~0 far from any minimum, which the papers' rule, reading ||∇f||² only, would otherwise pick.
 Tuned tune_step(const Context& ctx, const Config& config, const std::vector<std::string>& steps, const Budget& budget,
-                std::string_view score_column);
+                bool require_descent = false);
+// The same, scoring by papers_score on another trace column (e.g. "loss" when the claim is about the loss).
+Tuned tune_step_on(const Context& ctx, const Config& config, const std::vector<std::string>& steps,
+                   const Budget& budget, std::string_view score_column, bool require_descent = false);
+
+// A table cell for a quantity over seeds: "median [min, max] (present/total)".
+std::string cell(const Spread& s);
+// The number a verdict compares: the median over seeds when most seeds have a value, else +inf
+// (e.g. a target most seeds never reached).
+double majority_median(const Spread& s);
+
+// A table of "x to reach each y target": reach_header names the columns, reach_row fills one
+// configuration's row (label, the step used with a warning when it sits at the grid's edge, x to each
+// target over seeds, the last y and loss as medians over seeds).
+std::vector<std::string> reach_header(std::string_view x, std::string_view y, const std::vector<double>& targets);
+std::vector<std::string> reach_row(const SeedRuns& runs, const std::string& step, bool at_edge, std::string_view x,
+                                   std::string_view y, const std::vector<double>& targets);
+
+// One curve per configuration (median and min–max band over seeds) of y against x.
+plots::Figure curves_figure(const std::string& title, const std::vector<const SeedRuns*>& runs, std::string_view x,
+                            std::string_view y);
+
+// A copy of the context running the first seed only (e.g. to read a theory step size cheaply).
+Context first_seed(const Context& ctx);
 
 // The papers' absolute grid 2^i for i in [lo, hi), and theory·2^i, as stepsize= texts.
 std::vector<std::string> absolute_grid(int lo, int hi);
