@@ -31,7 +31,7 @@ cases+=('gd[stepsize=1e9]||logreg[data=a1a]|contiguous' 'ef21||logreg_nc[data=mu
 fail=0
 for case in "${cases[@]}"; do
   IFS='|' read -r spec comp problem split <<<"$case"
-  name=$(echo "$spec-$comp-$split" | tr -c 'a-zA-Z0-9_\n' _)
+  name=$(echo "$spec-$comp-$problem-$split" | tr -c 'a-zA-Z0-9_\n' _)
   common=(--problem "$problem" --split "$split" --method "$spec" --workers 5 --rounds 12 --log-every 1 --seed 7 --quiet)
   [ -n "$comp" ] && common+=(--compressor "$comp")
   spec="$spec${comp:+ + $comp}"
@@ -44,5 +44,5 @@ for case in "${cases[@]}"; do
     { echo "FAIL $spec: metadata lacks backend=mpi / mpi_ranks=$np"; fail=1; continue; }
   echo "ok   $spec on $problem ($split split) np=$np: $(($(wc -l <"$tmp/$name-sim.csv") - 1)) rows equal, status $(tail -1 "$tmp/$name-sim.csv" | awk -F, '{ print $NF }')"
 done
-tail -1 "$tmp/gd_stepsize_1e9___contiguous-mpi.csv" | grep -q ',diverged$' || { echo "FAIL: gd[stepsize=1e9] did not diverge"; fail=1; }
+tail -1 "$tmp/gd_stepsize_1e9___logreg_data_a1a__contiguous-mpi.csv" | grep -q ',diverged$' || { echo "FAIL: gd[stepsize=1e9] did not diverge"; fail=1; }
 exit $fail
