@@ -9,27 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "test_cli_helpers.hpp"
 #include "test_problem_helpers.hpp"
 
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Outcome run_data(const std::string& args) {
-  const std::string cmd =
-      std::string(COMMOPT_BINARY) + " data " + args + " --data-dir " + COMMOPT_SHARED_DATASETS + " 2>&1";
-  Outcome o;
-  std::FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe)) o.output += buf.data();
-  const int status = pclose(pipe);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
+commopt::testing::Outcome run_data(const std::string& args) { return commopt::testing::run_cli("data " + args); }
 
 }  // namespace
 

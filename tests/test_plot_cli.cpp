@@ -10,26 +10,12 @@
 #include <sstream>
 #include <sys/wait.h>
 
+#include "test_cli_helpers.hpp"
 #include "test_problem_helpers.hpp"
 
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string output;
-};
-
-Outcome run_cli(const std::string& args) {
-  const std::string cmd = std::string(COMMOPT_BINARY) + " " + args + " 2>&1";
-  Outcome o;
-  std::FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe)) o.output += buf.data();
-  const int status = pclose(pipe);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
+using commopt::testing::run_cli;
 
 const char* const kProblem = "'quadratic[d=20,mu=0.1,L=1,workers-heterogeneity=0.5,seed=1]'";
 

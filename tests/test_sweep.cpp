@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "test_cli_helpers.hpp"
 #include "test_problem_helpers.hpp"
 #include "trace/trace.hpp"
 
@@ -25,22 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string output;
-};
-
-Outcome run_cli(const std::string& args) {
-  const std::string cmd = std::string(COMMOPT_BINARY) + " " + args + " --data-dir " + COMMOPT_SHARED_DATASETS + " 2>&1";
-  Outcome o;
-  std::FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe)) o.output += buf.data();
-  const int status = pclose(pipe);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
+using commopt::testing::run_cli;
 
 std::string write_toml(const commopt::testing::TempDir& dir, const std::string& body) {
   const std::string path = (dir / "e.toml").string();

@@ -14,11 +14,6 @@ namespace {
 const std::string kProblem = "logreg[data=w8a,lambda=0.001]";
 constexpr int kWorkers = 8;
 
-std::optional<double> med(const PerSeed& v) {
-  const Spread s = spread(v);
-  return s.present > 0 && s.missing == 0 ? std::optional(s.median) : std::nullopt;
-}
-
 void run(const Context& ctx, Report& report) {
   report.section("Claim");
   report.text(

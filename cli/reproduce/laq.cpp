@@ -68,11 +68,6 @@ Factors run_problem(const Context& ctx, Report& report, const LaqProblem& p, con
   return {ratio(bits(runs[0]), laq_bits), ratio(bits(runs[1]), laq_bits), ratio(bits(runs[2]), laq_bits)};
 }
 
-std::optional<double> med(const PerSeed& v) {
-  const Spread s = spread(v);
-  return s.present > 0 && s.missing == 0 ? std::optional(s.median) : std::nullopt;
-}
-
 void run(const Context& ctx, Report& report) {
   report.section("Claim");
   report.text(

@@ -52,4 +52,9 @@ plots::Curve uploads_curve(const SeedRuns& runs, std::string_view y) {
   return plots::aggregate_seeds(runs.config.label, relabelled, "round", y);
 }
 
+std::optional<double> med(const PerSeed& v) {
+  const Spread s = spread(v);
+  return s.present > 0 && s.missing == 0 ? std::optional(s.median) : std::nullopt;
+}
+
 }  // namespace commopt::reproduce

@@ -21,6 +21,8 @@ PerSeed per_seed(const SeedRuns& runs, const TraceMeasure& f);
 PerSeed ratio(const PerSeed& a, const PerSeed& b);
 // "median [min, max] (present/total)" of the values present; "not reached (0/k)" when none is.
 std::string cell(const PerSeed& v);
+// The median over seeds when every seed has a value (a verdict reads it); nullopt otherwise.
+std::optional<double> med(const PerSeed& v);
 
 // Like run_seeds, but seed s runs on the problem instance `problem[seed=s]` (synthetic problems whose
 // data come from their own seed= parameter), so the spread over seeds is over problem instances.
