@@ -69,7 +69,7 @@ TEST_CASE("catalogue: every command-line case of issue 16 fails cleanly with its
   // Inputs of the cases.
   const std::string tiny = "1 1:1\n-1 2:1\n1 1:0.5 2:0.5\n";
   write_file(tmp / "tiny.txt", tiny);
-  write_file(tmp / "huge.txt", "1 2000000000:1\n");  // 16 bytes that asked for 2e9 features
+  write_file(tmp / "huge.txt", "1 2000000000:1\n-1 1:1\n");  // 22 bytes that ask for 2e9 features
   write_file(tmp / "notes", "a file, not a directory\n");
   fs::create_directory(tmp / "adir");
   std::string line = "1 ";
