@@ -39,8 +39,8 @@ ConstantsLookup lookup_cached_constants(const std::string& key, int workers);
 
 // The cheap checks of cached constants against the live problem (problems/constants_verify.cpp):
 // finite, 0 <= mu <= L, L <= L_hat <= L_max (relative tolerance 1e-3), L > 0, and — unless L is only
-// an estimate — a spot check: 8 power iterations on the Hessian at x = 0 (central differences of two
-// full gradients) must not exceed L by more than 1%. Returns the reason of the first failure.
+// an estimate — a spot check: 4 power iterations on the Hessian at x = 0 (forward differences of full
+// gradients: 5 in all) must not exceed L by more than 1%. Returns the reason of the first failure.
 // spot_check = false skips the Hessian check (a process that holds only some workers cannot evaluate f).
 std::optional<std::string> verify_constants(const Objective& problem, const ProblemConstants& c,
                                             bool spot_check = true);
