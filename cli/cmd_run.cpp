@@ -93,7 +93,10 @@ int run(const std::vector<std::string>& args) {
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   if (vm.count("help")) {
     std::cout << "usage: commopt run --problem SPEC [--workers N] [--method SPEC] [--compressor SPEC] ...\n\n"
-              << desc << "\n";
+              << desc << "\n"
+              << "limits (refused with exit 2 before any large allocation): LIBSVM feature index <= 1e8;\n"
+                 "quadratic n*d^2 <= 2.5e8 entries; a dataset holds or decompresses to <= 4 GiB (set\n"
+                 "COMMOPT_MAX_DATA_BYTES=N to change); --seed 0..2^64-1; --data-dir must exist\n";
     return 0;
   }
   po::notify(vm);
