@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <sys/wait.h>
 #include <vector>
@@ -160,4 +161,43 @@ TEST_CASE("catalogue: every command-line case of issue 16 fails cleanly with its
   for (const char* f : {"h.csv", "q.csv", "b.csv", "s.csv", "m.csv", "d.csv", "l.csv", "x.json", "linked.csv"})
     CHECK_FALSE(fs::exists(tmp / f));
   CHECK_FALSE(fs::exists(tmp / "sweep" / "runs.csv"));
+}
+
+TEST_CASE("catalogue: item 5 from the command line: a cached L divided by 100 is caught and recomputed",
+          "[catalogue]") {
+  TempDir tmp;
+  const std::string dir = tmp.path().string();
+  const std::string env = "XDG_CACHE_HOME='" + dir + "/cache'";
+  const std::string cmd = "data constants --problem 'logreg[data=a1a,lambda=0.01]' -n 2" + kData;
+  const Outcome first = sh(dir, env, cmd);
+  REQUIRE(first.code == 0);
+  // The constants entry (the other one holds f*).
+  std::vector<fs::path> entries;
+  std::string text;
+  for (const auto& e : fs::directory_iterator(tmp / "cache" / "commopt")) {
+    std::ifstream in(e.path());
+    std::string t((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (t.find("\"L_i\"") == std::string::npos) continue;
+    entries.push_back(e.path());
+    text = t;
+  }
+  REQUIRE(entries.size() == 1);
+  // "L": <value> -> "L": <value / 100>, the rest untouched.
+  const auto at = text.find("\"L\": ");
+  REQUIRE(at != std::string::npos);
+  const auto end = text.find_first_of(",\n}", at);
+  const double L = std::stod(text.substr(at + 5, end - at - 5));
+  write_file(entries[0], text.substr(0, at + 5) + std::to_string(L / 100) + text.substr(end));
+
+  const Outcome second = sh(dir, env, cmd);
+  INFO(second.output);
+  CHECK(second.code == 0);
+  CHECK(second.output.find("commopt: cache entry " + entries[0].string() + " failed verification (L = ") !=
+        std::string::npos);
+  CHECK(second.output.find("power-iteration estimate") != std::string::npos);
+  CHECK(second.output.find("); recomputed") != std::string::npos);
+  // The entry was overwritten with the recomputed constants: the third run is silent and equal to the first.
+  const Outcome third = sh(dir, env, cmd);
+  CHECK(third.output.find("failed verification") == std::string::npos);
+  CHECK(third.code == 0);
 }
