@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/seed_option.hpp"
 #include "cli/run_identity.hpp"
 #include "core/error.hpp"
 #include "problems/registry.hpp"
@@ -31,7 +32,7 @@ int cmd_demo(const std::vector<std::string>& args) {
   int workers = 10;
   double budget = 1e6, threshold = 1e-3, time_limit = 0;
   long long max_rounds = 30000;
-  std::uint64_t seed = 0;
+  std::string seed_text;
   po::options_description desc("commopt demo options");
   desc.add_options()
       ("help,h", "this help")
@@ -43,7 +44,7 @@ int cmd_demo(const std::vector<std::string>& args) {
       ("time-limit", po::value(&time_limit), "seconds per method at most (default: none, so that the table does not depend on the machine's load)")
       ("rounds", po::value(&max_rounds)->default_value(30000),
        "safety cap on the rounds per method (LAG may skip almost every upload); the row says when it is hit")
-      ("seed", po::value(&seed)->default_value(0), "seed")
+      ("seed", po::value(&seed_text)->default_value("0"), "seed (0 to 2^64-1)")
       ("out-dir", po::value(&out_dir)->default_value("runs/demo"), "where the traces go");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
@@ -52,6 +53,7 @@ int cmd_demo(const std::vector<std::string>& args) {
     return 0;
   }
   po::notify(vm);
+  const std::uint64_t seed = parse_seed(seed_text);
   ProblemOptions popts;
   popts.data_dir = data_dir;
   popts.seed = seed;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/seed_option.hpp"
 #include "cli/run_identity.hpp"
 #include "core/error.hpp"
 #include "problems/registry.hpp"
@@ -60,7 +61,7 @@ int run(const std::vector<std::string>& args) {
   std::string problem, method, compressor, out, split, data_dir, target_on, backend;
   int workers = 10, value_bits = 32;
   long long rounds = 1000, log_every = 0;
-  std::uint64_t seed = 0;
+  std::string seed_text;
   double max_bits = 0, target = 0, time_limit = 0;
   bool quiet = false, force = false;
   po::options_description desc("commopt run options");
@@ -77,7 +78,7 @@ int run(const std::vector<std::string>& args) {
       ("target", po::value(&target), "stop when the target quantity is <= this")
       ("target-on", po::value(&target_on)->default_value("grad_norm_sq"), "grad_norm_sq or gap (f - f*)")
       ("time-limit", po::value(&time_limit), "stop after this many seconds of method time")
-      ("seed", po::value(&seed)->default_value(0), "seed of every random stream")
+      ("seed", po::value(&seed_text)->default_value("0"), "seed of every random stream (0 to 2^64-1)")
       ("value-bits", po::value(&value_bits)->default_value(32), "bits per value on the wire: 32 or 64")
       ("split", po::value(&split)->default_value("contiguous"), "contiguous, shuffled or label-sorted")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets")
@@ -92,10 +93,14 @@ int run(const std::vector<std::string>& args) {
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   if (vm.count("help")) {
     std::cout << "usage: commopt run --problem SPEC [--workers N] [--method SPEC] [--compressor SPEC] ...\n\n"
-              << desc << "\n";
+              << desc << "\n"
+              << "limits (refused with exit 2 before any large allocation): LIBSVM feature index <= 1e8;\n"
+                 "quadratic n*d^2 <= 2.5e8 entries; a dataset holds or decompresses to <= 4 GiB (set\n"
+                 "COMMOPT_MAX_DATA_BYTES=N to change); --seed 0..2^64-1; --data-dir must exist\n";
     return 0;
   }
   po::notify(vm);
+  const std::uint64_t seed = parse_seed(seed_text);
   if (workers < 1) throw UsageError(fmt::format("--workers {}: need at least 1 worker", workers));
   if (log_every < 0) throw UsageError("--log-every must be >= 0");
   if (backend != "sim" && backend != "mpi") throw UsageError("--backend " + backend + ": use sim or mpi");

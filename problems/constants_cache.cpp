@@ -8,6 +8,7 @@
 #include <fstream>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "problems/checksum.hpp"
@@ -93,9 +94,14 @@ bool store_cache_entry(const std::string& key, const nlohmann::json& entry) {
   }
 }
 
-std::optional<ProblemConstants> load_cached_constants(const std::string& key, int workers) {
+ConstantsLookup lookup_cached_constants(const std::string& key, int workers) {
+  ConstantsLookup out;
   const auto entry = load_cache_entry(key);
-  if (!entry) return std::nullopt;
+  if (!entry) return out;
+  const auto reject = [&](std::string why) {
+    out.rejected = std::move(why);
+    return out;
+  };
   try {
     const nlohmann::json& j = *entry;
     ProblemConstants c;
@@ -108,11 +114,12 @@ std::optional<ProblemConstants> load_cached_constants(const std::string& key, in
     c.L_pm_local = j.at("L_pm_local").get<double>();
     c.sigma_sq = j.at("sigma_sq").get<double>();
     c.L_sigma = j.at("L_sigma").get<double>();
-    if (static_cast<int>(c.L_i.size()) != workers) return std::nullopt;
+    if (static_cast<int>(c.L_i.size()) != workers)
+      return reject(fmt::format("{} values of L_i for {} workers", c.L_i.size(), workers));
     for (double v : {c.L, c.mu, c.L_max_sample_rms, c.L_max_sample, c.L_pm, c.L_pm_local, c.sigma_sq, c.L_sigma})
-      if (!finite_nonneg(v)) return std::nullopt;
+      if (!finite_nonneg(v)) return reject(fmt::format("a constant is {}, not finite and >= 0", v));
     for (double l : c.L_i)
-      if (!finite_nonneg(l)) return std::nullopt;
+      if (!finite_nonneg(l)) return reject(fmt::format("an L_i is {}, not finite and >= 0", l));
     const auto kind = [&](const char* name) -> std::optional<ConstantKind> {
       const std::string k = j.at(name).get<std::string>();
       for (ConstantKind v : {ConstantKind::exact, ConstantKind::upper_bound, ConstantKind::estimate})
@@ -120,21 +127,38 @@ std::optional<ProblemConstants> load_cached_constants(const std::string& key, in
       return std::nullopt;
     };
     const auto ks = kind("smoothness_kind"), kp = kind("L_pm_kind"), kn = kind("noise_kind");
-    if (!ks || !kp || !kn) return std::nullopt;
+    if (!ks || !kp || !kn) return reject("unknown constant kind");
     c.smoothness_kind = *ks;
     c.L_pm_kind = *kp;
     c.noise_kind = *kn;
     summarize_L_i(c);
     if (j.contains("f_star") && !j.at("f_star").is_null()) {
       c.f_star = j.at("f_star").get<double>();
-      if (!std::isfinite(*c.f_star)) return std::nullopt;
+      if (!std::isfinite(*c.f_star)) return reject("f* is not finite");
       c.f_lower = *c.f_star;
     }
     c.source = "cache";
-    return c;
-  } catch (const std::exception&) {
-    return std::nullopt;  // missing or mistyped field: recompute
+    out.constants = std::move(c);
+    return out;
+  } catch (const std::exception& e) {
+    return reject(fmt::format("missing or mistyped field: {}", e.what()));
   }
+}
+
+std::optional<ProblemConstants> load_cached_constants(const std::string& key, int workers) {
+  return lookup_cached_constants(key, workers).constants;
+}
+
+std::optional<ProblemConstants> load_verified_constants(const Objective& problem, const std::string& key,
+                                                        bool spot_check) {
+  ConstantsLookup found = lookup_cached_constants(key, problem.workers());
+  std::string why = found.rejected;
+  if (found.constants)
+    if (auto bad = verify_constants(problem, *found.constants, spot_check)) why = *bad;
+  if (why.empty()) return found.constants;
+  fmt::print(stderr, "commopt: cache entry {} failed verification ({}); recomputed\n",
+             constants_cache_file(key).string(), why);
+  return std::nullopt;
 }
 
 bool store_cached_constants(const std::string& key, const ProblemConstants& c) {

@@ -29,6 +29,27 @@ std::filesystem::path constants_cache_file(const std::string& key);
 // corrupt, other key, wrong sizes, non-finite values). The result has source = "cache".
 std::optional<ProblemConstants> load_cached_constants(const std::string& key, int workers);
 
+// What the lookup of `key` found: the constants, or why a present entry was rejected (`rejected` is
+// empty when there is simply no usable entry: missing, another format version or another key).
+struct ConstantsLookup {
+  std::optional<ProblemConstants> constants;
+  std::string rejected;
+};
+ConstantsLookup lookup_cached_constants(const std::string& key, int workers);
+
+// The cheap checks of cached constants against the live problem (problems/constants_verify.cpp):
+// finite, 0 <= mu <= L, L <= L_hat <= L_max (relative tolerance 1e-3), L > 0, and — unless L is only
+// an estimate — a spot check: 4 power iterations on the Hessian at x = 0 (forward differences of full
+// gradients: 5 in all) must not exceed L by more than 1%. Returns the reason of the first failure.
+// spot_check = false skips the Hessian check (a process that holds only some workers cannot evaluate f).
+std::optional<std::string> verify_constants(const Objective& problem, const ProblemConstants& c,
+                                            bool spot_check = true);
+
+// lookup + verify; an entry that fails either prints one line on stderr ("cache entry FILE failed
+// verification (REASON); recomputed") and yields nullopt, so the caller recomputes and overwrites it.
+std::optional<ProblemConstants> load_verified_constants(const Objective& problem, const std::string& key,
+                                                        bool spot_check = true);
+
 // Stores `c` under `key`; returns false (and does nothing else) when that fails.
 bool store_cached_constants(const std::string& key, const ProblemConstants& c);
 

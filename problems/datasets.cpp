@@ -56,7 +56,14 @@ std::optional<fs::path> find_in(const fs::path& dir_or_stem, const std::string& 
 
 std::vector<fs::path> dataset_search_path(const std::string& data_dir) {
   std::vector<fs::path> dirs;
-  if (!data_dir.empty()) dirs.emplace_back(data_dir);
+  if (!data_dir.empty()) {
+    // An explicit --data-dir that does not exist is a typo, not a directory to skip silently.
+    std::error_code ec;
+    if (!fs::is_directory(data_dir, ec))
+      throw UsageError(fmt::format("--data-dir {}: {}; give an existing directory", data_dir,
+                                   fs::exists(data_dir, ec) ? "not a directory" : "no such directory"));
+    dirs.emplace_back(data_dir);
+  }
   const std::string list = env("COMMOPT_DATA");
   for (std::size_t pos = 0; pos <= list.size() && !list.empty();) {
     const std::size_t colon = std::min(list.find(':', pos), list.size());

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -18,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/excerpt.hpp"
 #include "problems/checksum.hpp"
 
 namespace commopt {
@@ -31,10 +35,36 @@ std::string detect_compression(std::string_view head) {
   return "none";
 }
 
+namespace {
+
+// Largest decompressed dataset read into memory: 4 GiB, or COMMOPT_MAX_DATA_BYTES when set. A
+// compression bomb (a few hundred KB of .xz that expands to many GB) stops here with a clear message
+// instead of exhausting memory.
+std::uint64_t max_data_bytes() {
+  const char* env = std::getenv("COMMOPT_MAX_DATA_BYTES");
+  if (!env || !*env) return std::uint64_t{4} << 30;
+  std::uint64_t v = 0;
+  const char* end = env + std::strlen(env);
+  const auto r = std::from_chars(env, end, v);
+  if (r.ec != std::errc() || r.ptr != end || v == 0)
+    throw UsageError(fmt::format("COMMOPT_MAX_DATA_BYTES='{}' is not a positive number of bytes", excerpt(env)));
+  return v;
+}
+
+[[noreturn]] void too_large(const std::filesystem::path& path, const std::string& verb, std::uint64_t cap) {
+  throw UsageError(fmt::format("{}: {} more than {} bytes, the limit for a dataset (raise it with "
+                               "COMMOPT_MAX_DATA_BYTES=N if the file is genuine)",
+                               path.string(), verb, cap));
+}
+
+}  // namespace
+
 std::string read_decompressed(const std::filesystem::path& path, std::string* compression) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     throw UsageError(fmt::format("{}: no such file (check the path or the dataset name)", path.string()));
+  const std::uint64_t cap = max_data_bytes();
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > cap) too_large(path, "holds", cap);
   std::ifstream raw(path, std::ios::binary);
   if (!raw) throw UsageError(fmt::format("{}: cannot open for reading (check its permissions)", path.string()));
   std::string bytes((std::istreambuf_iterator<char>(raw)), std::istreambuf_iterator<char>());
@@ -49,18 +79,24 @@ std::string read_decompressed(const std::filesystem::path& path, std::string* co
   if (kind == "gzip") in.push(io::gzip_decompressor());
   in.push(io::array_source(bytes.data(), bytes.size()));
   std::string out;
-  out.reserve(bytes.size() * 6);
+  out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(bytes.size() * 6, cap)));
+  bool over = false;
   try {
     char chunk[1 << 16];
     for (;;) {
       const std::streamsize got = in.sgetn(chunk, sizeof chunk);
       if (got <= 0) break;
+      if (out.size() + static_cast<std::uint64_t>(got) > cap) {
+        over = true;
+        break;
+      }
       out.append(chunk, static_cast<std::size_t>(got));
     }
   } catch (const std::exception& e) {
     throw UsageError(fmt::format("{}: corrupt or truncated {} stream ({}); re-download or recompress the file",
                                  path.string(), kind, e.what()));
   }
+  if (over) too_large(path, fmt::format("decompresses ({}) to", kind), cap);
   return out;
 }
 
@@ -75,6 +111,11 @@ std::string dataset_name_from_file(const std::filesystem::path& path) {
 }
 
 namespace {
+
+// Largest feature index accepted: every method keeps several dense d-vectors per worker, so d = 10^8
+// already needs ~0.8 GB per vector; a larger index is a corrupt or mistyped file, refused before any
+// d-sized allocation.
+constexpr long long kMaxLibsvmFeatures = 100'000'000;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
 
@@ -145,7 +186,7 @@ class Parser {
       long long idx = 0;
       const std::size_t colon = last.find(':');
       if (colon == std::string_view::npos || !parse_index(last.data(), last.data() + colon, idx) || idx <= 0 ||
-          idx > INT_MAX || (opts_.features && idx > *opts_.features))
+          idx > kMaxLibsvmFeatures || (opts_.features && idx > *opts_.features))
         reject();
       max_index_ = std::max(max_index_, static_cast<int>(idx));
     }
@@ -180,9 +221,9 @@ class Parser {
     const std::string_view label_tok(t, static_cast<std::size_t>(p - t));
     if (label_tok.find(':') != std::string_view::npos)
       fail(fmt::format("missing label: the line starts with '{}' (each line is 'label index:value ...')",
-                       label_tok));
+                       excerpt(label_tok)));
     double label = 0;
-    if (!parse_double(t, p, label)) fail(fmt::format("label '{}' is not a number", label_tok));
+    if (!parse_double(t, p, label)) fail(fmt::format("label '{}' is not a number", excerpt(label_tok)));
     long long prev = 0;
     for (;;) {
       while (p != e && is_space(*p)) ++p;
@@ -191,11 +232,13 @@ class Parser {
       while (p != e && !is_space(*p)) ++p;
       const std::string_view tok(t, static_cast<std::size_t>(p - t));
       const std::size_t colon = tok.find(':');
-      if (colon == std::string_view::npos) fail(fmt::format("'{}' is not index:value", tok));
+      if (colon == std::string_view::npos) fail(fmt::format("'{}' is not index:value", excerpt(tok)));
       long long idx = 0;
-      if (!parse_index(t, t + colon, idx)) fail(fmt::format("index '{}' is not an integer", tok.substr(0, colon)));
-      if (idx <= 0) fail(fmt::format("index {} in '{}' (LIBSVM indices are 1-based)", idx, tok));
-      if (idx > INT_MAX) fail(fmt::format("index {} is too large", idx));
+      if (!parse_index(t, t + colon, idx)) fail(fmt::format("index '{}' is not an integer", excerpt(tok.substr(0, colon))));
+      if (idx <= 0) fail(fmt::format("index {} in '{}' (LIBSVM indices are 1-based)", idx, excerpt(tok)));
+      if (idx > kMaxLibsvmFeatures)
+        fail(fmt::format("index {} exceeds the limit of {} features (a corrupt or mistyped file?)", idx,
+                         kMaxLibsvmFeatures));
       if (idx <= prev)
         fail(fmt::format("indices must be strictly increasing within a line ({} after {})", idx, prev));
       if (opts_.features && idx > *opts_.features)
@@ -203,7 +246,7 @@ class Parser {
                          *opts_.features));
       double value = 0;
       if (!parse_double(t + colon + 1, p, value))
-        fail(fmt::format("value '{}' of index {} is not a finite number", tok.substr(colon + 1), idx));
+        fail(fmt::format("value '{}' of index {} is not a finite number", excerpt(tok.substr(colon + 1)), idx));
       prev = idx;
       max_index_ = std::max(max_index_, static_cast<int>(idx));
       inner_.push_back(static_cast<int>(idx - 1));
@@ -271,6 +314,9 @@ class Parser {
 LibsvmData parse_libsvm(std::string_view text, const std::string& source, const LibsvmOptions& opts) {
   if (opts.features && *opts.features < 1)
     throw UsageError(fmt::format("{}: features={} must be at least 1", source, *opts.features));
+  if (opts.features && *opts.features > kMaxLibsvmFeatures)
+    throw UsageError(fmt::format("{}: features={} exceeds the limit of {} features", source, *opts.features,
+                                 kMaxLibsvmFeatures));
   return Parser(text, source, opts).run();
 }
 

@@ -14,6 +14,8 @@ namespace commopt {
 
 namespace {
 
+constexpr double kMaxQuadraticEntries = 2.5e8;
+
 Eigen::MatrixXd gaussian(Index rows, Index cols, Rng& rng) {
   Eigen::MatrixXd m(rows, cols);
   for (Index c = 0; c < cols; ++c)
@@ -49,6 +51,12 @@ QuadraticProblem::QuadraticProblem(int workers, const QuadraticOptions& opts, st
   if (!(h >= 0) || !std::isfinite(h))
     throw UsageError(fmt::format("{}: workers-heterogeneity={} must be >= 0", name_, h));
   if (workers < 1) throw UsageError(fmt::format("{}: --workers={} must be at least 1", name_, workers));
+  // Each worker holds a dense d x d matrix A_i (and construction a few more), so n * d^2 entries bound the
+  // memory: at the limit of 2.5e8 entries that is 2 GB for the A_i alone. Refused before any allocation.
+  if (const double entries = static_cast<double>(workers) * d * d; entries > kMaxQuadraticEntries)
+    throw UsageError(fmt::format("{}: n * d^2 = {} * {}^2 = {:.3g} matrix entries exceeds the limit of {:.3g} "
+                                 "(each worker stores a dense d x d matrix); lower d or --workers",
+                                 name_, workers, d, entries, kMaxQuadraticEntries));
 
   Rng rng(opts.seed, -1, 0, Purpose::data);
   Vec eigs(d);

@@ -162,7 +162,7 @@ const ProblemConstants& SoftmaxProblem::constants() const {
     }
     const std::string key = constants_key();
     if (opts_.disk_cache)
-      if (auto cached = load_cached_constants(key, workers())) {
+      if (auto cached = load_verified_constants(*this, key, opts_.worker_begin == 0 && (opts_.worker_end < 0 || opts_.worker_end == workers()))) {
         constants_ = *cached;
         return;
       }

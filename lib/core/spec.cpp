@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/excerpt.hpp"
 
 namespace commopt {
 
@@ -16,6 +17,9 @@ std::string trim(const std::string& s) {
   const auto e = s.find_last_not_of(" \t");
   return s.substr(b, e - b + 1);
 }
+
+// A whole spec quoted in a message: long enough for any real spec, short for a pasted megabyte.
+std::string quoted(const std::string& spec) { return excerpt(spec, 100); }
 }  // namespace
 
 Spec Spec::parse(const std::string& text_in, const std::string& what) {
@@ -27,7 +31,8 @@ Spec Spec::parse(const std::string& text_in, const std::string& what) {
     spec.name_ = text;
   } else {
     if (text.back() != ']')
-      throw UsageError(fmt::format("{}: '{}' is missing its closing ']' (write name[key=value,...])", what, text));
+      throw UsageError(
+          fmt::format("{}: '{}' is missing its closing ']' (write name[key=value,...])", what, quoted(text)));
     spec.name_ = trim(text.substr(0, open));
     const std::string body = text.substr(open + 1, text.size() - open - 2);
     int depth = 0;
@@ -38,26 +43,26 @@ Spec Spec::parse(const std::string& text_in, const std::string& what) {
       if (t.empty()) return;
       const auto eq = t.find('=');
       if (eq == std::string::npos || eq == 0)
-        throw UsageError(fmt::format("{}: '{}' in '{}' is not key=value", what, t, text));
+        throw UsageError(fmt::format("{}: '{}' in '{}' is not key=value", what, excerpt(t), quoted(text)));
       const std::string key = trim(t.substr(0, eq));
       if (spec.values_.count(key))
-        throw UsageError(fmt::format("{}: key '{}' is given twice in '{}'", what, key, text));
+        throw UsageError(fmt::format("{}: key '{}' is given twice in '{}'", what, excerpt(key), quoted(text)));
       spec.values_[key] = trim(t.substr(eq + 1));
     };
     for (char c : body) {
       if (c == '[') ++depth;
       if (c == ']') --depth;
-      if (depth < 0) throw UsageError(fmt::format("{}: unbalanced ']' in '{}'", what, text));
+      if (depth < 0) throw UsageError(fmt::format("{}: unbalanced ']' in '{}'", what, quoted(text)));
       if (c == ',' && depth == 0) {
         flush();
       } else {
         item.push_back(c);
       }
     }
-    if (depth != 0) throw UsageError(fmt::format("{}: unbalanced '[' in '{}'", what, text));
+    if (depth != 0) throw UsageError(fmt::format("{}: unbalanced '[' in '{}'", what, quoted(text)));
     flush();
   }
-  if (spec.name_.empty()) throw UsageError(fmt::format("{}: empty name in '{}'", what, text));
+  if (spec.name_.empty()) throw UsageError(fmt::format("{}: empty name in '{}'", what, quoted(text)));
   return spec;
 }
 
@@ -73,7 +78,7 @@ double Spec::get_double(const std::string& key, double fallback) const {
   char* end = nullptr;
   const double v = std::strtod(it->second.c_str(), &end);
   if (it->second.empty() || *end != '\0' || errno == ERANGE)
-    throw UsageError(fmt::format("{}: {}={} in '{}' is not a number", what_, key, it->second, str()));
+    throw UsageError(fmt::format("{}: {}={} in '{}' is not a number", what_, excerpt(key), excerpt(it->second), quoted(str())));
   return v;
 }
 
@@ -84,7 +89,8 @@ long long Spec::get_int(const std::string& key, long long fallback) const {
   char* end = nullptr;
   const long long v = std::strtoll(it->second.c_str(), &end, 10);
   if (it->second.empty() || *end != '\0' || errno == ERANGE)
-    throw UsageError(fmt::format("{}: {}={} in '{}' is not an integer", what_, key, it->second, str()));
+    throw UsageError(fmt::format("{}: {}={} in '{}' is not an integer", what_, excerpt(key), excerpt(it->second),
+                                 quoted(str())));
   return v;
 }
 
@@ -94,7 +100,7 @@ bool Spec::get_bool(const std::string& key, bool fallback) const {
   const std::string& v = it->second;
   if (v == "true" || v == "1" || v == "yes") return true;
   if (v == "false" || v == "0" || v == "no") return false;
-  throw UsageError(fmt::format("{}: {}={} in '{}' is not true/false", what_, key, v, str()));
+  throw UsageError(fmt::format("{}: {}={} in '{}' is not true/false", what_, excerpt(key), excerpt(v), quoted(str())));
 }
 
 void Spec::check_keys(const std::vector<ParamDoc>& params) const {
@@ -102,7 +108,7 @@ void Spec::check_keys(const std::vector<ParamDoc>& params) const {
   for (const auto& p : params) names.push_back(p.name);
   for (const auto& [key, value] : values_) {
     if (std::find(names.begin(), names.end(), key) != names.end()) continue;
-    std::string msg = fmt::format("{}: unknown parameter '{}' for '{}'", what_, key, name_);
+    std::string msg = fmt::format("{}: unknown parameter '{}' for '{}'", what_, excerpt(key), excerpt(name_));
     if (auto c = closest(key, names)) msg += fmt::format(" (did you mean '{}'?)", *c);
     msg += names.empty() ? "; it takes no parameters"
                          : fmt::format("; it takes: {}", fmt::join(names, ", "));
@@ -150,7 +156,7 @@ std::optional<std::string> closest(const std::string& word, const std::vector<st
 
 std::string unknown_name_message(const std::string& kind, const std::string& word,
                                  const std::vector<std::string>& options) {
-  std::string msg = fmt::format("unknown {} '{}'", kind, word);
+  std::string msg = fmt::format("unknown {} '{}'", kind, excerpt(word));
   if (auto c = closest(word, options)) msg += fmt::format(" (did you mean '{}'?)", *c);
   msg += fmt::format("; known: {}", fmt::join(options, ", "));
   return msg;
