@@ -12,12 +12,15 @@ if [[ $mode == run ]]; then
   bin=${2:?BINARY}; out=${3:?OUTDIR}; shift 3
   mkdir -p "$out"
   methods=$("$bin" list methods | awk '/^  [a-z]/ {print $1}')
+  # non-default variants whose code paths the defaults miss (partial participation draws)
+  methods+=" dasha_pp[participation=snice[s=3]] dasha_pp[participation=independent[p=0.5]]"
+  methods+=" dasha_pp_page[participation=snice[s=2]] dasha_pp_mvr[participation=independent[p=0.7]]"
   problems=("logreg[data=a9a]:10" "logreg_nc[data=mushrooms]:5")
   for pn in "${problems[@]}"; do
     p=${pn%:*}; n=${pn##*:}; tag=$(echo "$p" | tr -c 'a-zA-Z0-9_\n' '_')
     for m in $methods; do
       "$bin" run --problem "$p" -n "$n" --method "$m" --rounds 60 --log-every 1 --seed 3 -q \
-        -o "$out/$tag-$m.csv" --force "$@" >"$out/$tag-$m.log" 2>&1 || echo "exit $? : $p $m" >>"$out/failures.txt"
+        -o "$out/$tag-$(echo "$m" | tr -c 'a-zA-Z0-9_\n' '_').csv" --force "$@" >"$out/$tag-$(echo "$m" | tr -c 'a-zA-Z0-9_\n' '_').log" 2>&1 || echo "exit $? : $p $m" >>"$out/failures.txt"
     done
   done
   exit 0
