@@ -1,9 +1,16 @@
 // `commopt check`: every method's theorem as executable checks (theory/checks.hpp). Prints one row
 // per check; exit 0 when every binding check holds, 1 when one fails (named), 2 on bad input.
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
+#include <set>
 #include <stdexcept>
+#include <thread>
+#include <utility>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -12,6 +19,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "methods/method.hpp"
+#include "net/worker_pool.hpp"
 #include "problems/registry.hpp"
 #include "theory/checks.hpp"
 #include "theory/extra_checks.hpp"
@@ -76,6 +84,69 @@ std::vector<CheckRow> planned_rows(const Objective& p, const PlannedMethod& pm, 
   return rows;
 }
 
+// One independent piece of the check: problem < 0 is the one-step test of `pm` at `factor`.
+struct CheckTask {
+  int problem;
+  const PlannedMethod* pm;
+  double factor;
+};
+
+int default_check_jobs() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+// Runs the tasks and returns their rows in task order (the same for every `jobs`). The one-step
+// tasks run first, one after another on this thread: their certificates install the process-wide
+// DrawSource (core/rng.hpp) that every Rng draw would consult. The others then run on `jobs`
+// threads: problems keep per-worker scratch (not thread-safe), so each thread builds its own
+// problem objects, and each run is single-threaded (the cores go to the tasks). The first
+// exception in task order is rethrown after all threads ended.
+std::vector<CheckRow> run_check_tasks(const std::vector<CheckTask>& tasks,
+                                      const std::vector<std::pair<Spec, int>>& problem_specs,
+                                      const ProblemOptions& popts, const RunCheckOptions& opts, int jobs) {
+  std::vector<std::vector<CheckRow>> out(tasks.size());
+  std::vector<std::exception_ptr> errors(tasks.size());
+  std::size_t first_parallel = 0;
+  for (; first_parallel < tasks.size() && tasks[first_parallel].problem < 0; ++first_parallel) try {
+      const CheckTask& task = tasks[first_parallel];
+      out[first_parallel] = one_step_rows(*task.pm->entry->check.one_step, task.factor);
+    } catch (...) {
+      errors[first_parallel] = std::current_exception();
+    }
+  std::atomic<std::size_t> next{first_parallel};
+  auto worker = [&] {
+    if (jobs > 1) set_requested_threads(1);
+    std::vector<std::unique_ptr<Objective>> mine(problem_specs.size());
+    for (std::size_t t; (t = next++) < tasks.size();) {
+      const CheckTask& task = tasks[t];
+      try {
+        auto& p = mine[static_cast<std::size_t>(task.problem)];
+        if (!p) {
+          const auto& [spec, n] = problem_specs[static_cast<std::size_t>(task.problem)];
+          p = make_problem(spec, n, popts);
+        }
+        out[t] = planned_rows(*p, *task.pm, opts);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    }
+  };
+  const int threads = std::max(1, std::min<int>(jobs, static_cast<int>(tasks.size() - first_parallel)));
+  if (threads == 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (int k = 0; k < threads; ++k) pool.emplace_back(worker);
+    for (auto& th : pool) th.join();
+  }
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  std::vector<CheckRow> rows;
+  std::set<std::string> sharp_seen;  // potential-sharp is problem-independent: keep its first row per method
+  for (auto& part : out)
+    for (auto& r : part)
+      if (r.id != "potential-sharp" || sharp_seen.insert(r.method).second) rows.push_back(std::move(r));
+  return rows;
+}
+
 void print_rows(const std::vector<CheckRow>& rows) {
   fmt::print("{:<26} {:<34} {:<40} {:>11} {:>11} {:>9}  {:<11} {}\n", "check", "method", "problem", "measured", "bound",
              "ratio", "verdict", "provenance");
@@ -94,7 +165,7 @@ void print_rows(const std::vector<CheckRow>& rows) {
 
 int cmd_check(const std::vector<std::string>& args) {
   std::string suite, method, compressor, problem, json, data_dir;
-  int workers = 4, seeds = 0;
+  int workers = 4, seeds = 0, jobs = default_check_jobs();
   long long rounds = 0;
   bool verbose = false;
   po::options_description desc("commopt check options");
@@ -108,6 +179,7 @@ int cmd_check(const std::vector<std::string>& args) {
       ("seeds", po::value(&seeds), "seeds for random methods (quick 8, full 20)")
       ("rounds", po::value(&rounds), "rounds per run (quick 300, full 1000)")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets")
+      ("jobs,j", po::value(&jobs), "independent runs in parallel (default: the hardware threads); same output for any -j")
       ("json", po::value(&json), "also write the rows as JSON")
       ("verbose,v", po::bool_switch(&verbose), "print the note of every check");
   po::variables_map vm;
@@ -127,6 +199,7 @@ int cmd_check(const std::vector<std::string>& args) {
   opts.rounds = vm.count("rounds") ? rounds : (full ? 1000 : 300);
   opts.seeds = vm.count("seeds") ? seeds : (full ? 20 : 8);
   if (opts.rounds < 2 || opts.seeds < 1) throw UsageError("--rounds must be >= 2 and --seeds >= 1");
+  if (jobs < 1) throw UsageError(fmt::format("-j {}: use at least 1 job", jobs));
 
   std::vector<SuiteProblem> problems;
   if (vm.count("problem")) {
@@ -147,19 +220,22 @@ int cmd_check(const std::vector<std::string>& args) {
 
   ProblemOptions popts;
   popts.data_dir = data_dir;
-  std::vector<CheckRow> rows;
-  // Check 1: the exact one-step test of every method whose plan has one, at the step of its first run.
+  // The independent pieces, in output order: check 1 (the exact one-step test of every method
+  // whose plan has one, at the step of its first run), then checks 2-5 per problem and method.
+  std::vector<CheckTask> tasks;
   for (const auto& pm : planned) {
     if (!pm.entry->check.one_step) continue;
     const double factor = stepsize_factor(Spec::parse(pm.runs.front().method, "--method"));
-    if (factor <= 0) continue;
-    for (auto& r : one_step_rows(*pm.entry->check.one_step, factor)) rows.push_back(r);
+    if (factor > 0) tasks.push_back({-1, &pm, factor});
   }
+  std::vector<std::pair<Spec, int>> problem_specs;
   for (const auto& sp : problems) {
-    auto p = make_problem(Spec::parse(sp.spec, "--problem"), sp.workers, popts);
-    for (const auto& pm : planned)
-      for (auto& r : planned_rows(*p, pm, opts)) rows.push_back(r);
+    problem_specs.emplace_back(Spec::parse(sp.spec, "--problem"), sp.workers);
+    (void)make_problem(problem_specs.back().first, sp.workers, popts);  // bad input: exit 2 before any run
   }
+  for (int k = 0; k < static_cast<int>(problems.size()); ++k)
+    for (const auto& pm : planned) tasks.push_back({k, &pm, 0});
+  std::vector<CheckRow> rows = run_check_tasks(tasks, problem_specs, popts, opts, jobs);
   print_rows(rows);
   if (verbose)
     for (const auto& r : rows) fmt::print("  {} {}: {}\n", r.id, r.method, r.note);

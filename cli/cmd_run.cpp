@@ -10,6 +10,7 @@
 #include "cli/seed_option.hpp"
 #include "cli/run_identity.hpp"
 #include "core/error.hpp"
+#include "net/worker_pool.hpp"
 #include "problems/registry.hpp"
 #include "run/interrupt.hpp"
 #include "run/job.hpp"
@@ -59,7 +60,7 @@ int cmd_run(const std::vector<std::string>& args) {
 namespace {
 int run(const std::vector<std::string>& args) {
   std::string problem, method, compressor, out, split, data_dir, target_on, backend;
-  int workers = 10, value_bits = 32;
+  int workers = 10, value_bits = 32, threads = 0;
   long long rounds = 1000, log_every = 0;
   std::string seed_text;
   double max_bits = 0, target = 0, time_limit = 0;
@@ -87,6 +88,8 @@ int run(const std::vector<std::string>& args) {
        "trace file (default runs/<problem>-<method>-<compressor>-n<N>-<split>-v<value bits>-s<seed>.csv)")
       ("quiet,q", po::bool_switch(&quiet), "no progress bar and no summary line")
       ("force", po::bool_switch(&force), "replace an existing trace and metadata at --out (refused otherwise)")
+      ("threads", po::value(&threads)->default_value(0),
+       "worker threads of the simulator (0: auto, 1 unless the work per round n*d + rows pays for a barrier)")
       ("backend", po::value(&backend)->default_value("sim"),
        "sim (all workers in this process) or mpi (workers spread over the ranks of mpirun; see README)");
   po::variables_map vm;
@@ -103,6 +106,8 @@ int run(const std::vector<std::string>& args) {
   const std::uint64_t seed = parse_seed(seed_text);
   if (workers < 1) throw UsageError(fmt::format("--workers {}: need at least 1 worker", workers));
   if (log_every < 0) throw UsageError("--log-every must be >= 0");
+  if (threads < 0) throw UsageError(fmt::format("--threads {}: use 0 (auto) or a positive count", threads));
+  set_requested_threads(threads);
   if (backend != "sim" && backend != "mpi") throw UsageError("--backend " + backend + ": use sim or mpi");
   if (backend == "mpi" && launcher_size() < 0) throw UsageError(std::string("--backend mpi: ") + kLaunch);
   if (backend == "sim" && launcher_size() > 1)

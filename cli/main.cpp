@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Core>
 #include <boost/program_options/errors.hpp>
 #include <fmt/format.h>
 
@@ -46,6 +47,9 @@ void usage(std::FILE* to) {
 
 int main(int argc, char** argv) {
   commopt::set_command_line(argc, argv);  // recorded in every run's metadata
+  // Eigen's own OpenMP products would start a spin-waiting team inside every worker task; the
+  // parallelism is the simulator's (net/worker_pool.hpp) and the runs' (check/sweep -j).
+  Eigen::setNbThreads(1);
   if (argc < 2) {
     usage(stderr);
     return 2;

@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 #include <omp.h>
 
+#include "net/worker_pool.hpp"
+
 #include "core/error.hpp"
 #include "methods/method.hpp"
 #include "problems/registry.hpp"
@@ -128,7 +130,8 @@ std::vector<RunOutcome> execute_sweep(const SweepConfig& cfg, const SweepGrid& g
   std::exception_ptr error;
   const auto start = std::chrono::steady_clock::now();
   auto worker = [&] {
-    omp_set_num_threads(1);  // each run single-threaded: the cores go to the runs
+    omp_set_num_threads(1);    // each run single-threaded: the cores go to the runs
+    set_requested_threads(1);  // (the simulator's worker threads, net/worker_pool.hpp)
     ProblemShelf shelf(cfg, opts);
     for (std::size_t t; (t = next++) < todo.size();) {
       {

@@ -19,6 +19,8 @@
 
 #include <omp.h>
 
+#include "net/worker_pool.hpp"
+
 #include "methods/method.hpp"
 #include "theory/cards.hpp"
 #include "theory/extra_checks.hpp"
@@ -47,10 +49,12 @@ std::optional<std::string> compressor_of(const MethodEntry& e) {
 
 // A run of the entry with its defaults, on `threads` OpenMP threads (SimNetwork's parallel loop).
 JobResult run_default(const MethodEntry& e, int threads) {
-  const int before = omp_get_max_threads();
+  const int before = omp_get_max_threads(), before_requested = requested_threads();
   omp_set_num_threads(threads);
+  set_requested_threads(threads);  // the simulator's worker pool (net/worker_pool.hpp)
   JobResult r = run(tiny_problem(), e.name, compressor_of(e), kRounds, kSeed, kValueBits);
   omp_set_num_threads(before);
+  set_requested_threads(before_requested);
   return r;
 }
 
@@ -211,7 +215,7 @@ TEST_CASE("registry: every method repeats its trace for a seed on one thread as 
         INFO("the same seed twice on 1 OpenMP thread");
         CHECK(first_difference(a.rows, run_default(e, 1).rows) == "");
       }
-      INFO("the same seed on 1 OpenMP thread, then on " << many);
+      INFO("the same seed on 1 thread, then on " << many);
       CHECK(first_difference(a.rows, run_default(e, many).rows) == "");
     }
   }

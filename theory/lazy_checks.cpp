@@ -19,7 +19,6 @@
 
 #include <fmt/format.h>
 
-#include <set>
 
 #include "methods/method.hpp"
 #include "problems/registry.hpp"
@@ -89,8 +88,7 @@ std::vector<CheckRow> potential_power_rows(const Objective& p, const std::string
 }
 
 std::vector<CheckRow> potential_sharp_rows(const std::string& method, long long rounds) {
-  static std::set<std::string> done;  // once per method spec, whatever suite problem asked
-  if (!done.insert(method).second) return {};
+  // Problem-independent: `commopt check` keeps the first row per method (cli/cmd_check.cpp).
   const auto p = make_problem(Spec::parse(kSharpProblem, "--problem"), 1, ProblemOptions{});
   RunCheckOptions opts;
   opts.rounds = rounds;

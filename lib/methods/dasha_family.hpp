@@ -21,6 +21,8 @@
 // Shared coins come from Rng(seed, kServer, t, Purpose::sample) and the participating set from
 // Rng(seed, kServer, t, Purpose::participation): every worker and the server draw the same.
 #pragma once
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include "core/error.hpp"
@@ -84,11 +86,37 @@ inline bool dasha_coin(const DashaConfig& c, std::uint64_t seed, int round) {
   return Rng(seed, kServer, round, Purpose::sample).bernoulli(c.p_coin);
 }
 
+// S^t is a function of (seed, t) only (Rng(seed, kServer, t, participation)), so the workers built
+// together in one process share one draw per round instead of each drawing all n (O(n) per worker,
+// O(n²) per round). The mutex makes it safe when workers run on several threads.
+class RoundParticipation {
+ public:
+  explicit RoundParticipation(Participation part) : part_(std::move(part)) {}
+  bool participates(std::uint64_t seed, int round, int worker) {
+    if (part_.kind == Participation::Kind::full) return true;
+    const std::lock_guard<std::mutex> lock(mu_);
+    if (!drawn_ || round != round_ || seed != seed_) {
+      part_.draw(Rng(seed, kServer, round, Purpose::participation), mask_);
+      drawn_ = true, round_ = round, seed_ = seed;
+    }
+    return mask_.at(static_cast<std::size_t>(worker)) != 0;
+  }
+  const Participation& participation() const { return part_; }
+
+ private:
+  Participation part_;
+  std::mutex mu_;
+  bool drawn_ = false;
+  int round_ = 0;
+  std::uint64_t seed_ = 0;
+  std::vector<char> mask_;
+};
+
 class DashaFamilyWorker final : public ReplicaWorker {
  public:
-  DashaFamilyWorker(const Vec& x0, CompressorPtr comp, const DashaConfig& c)
+  DashaFamilyWorker(const Vec& x0, CompressorPtr comp, const DashaConfig& c, std::shared_ptr<RoundParticipation> part)
       : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), c.value_bits), c.step), comp_(std::move(comp)),
-        dense_(dense_codec(static_cast<int>(x0.size()), c.value_bits)), c_(c), x_prev_(x0),
+        dense_(dense_codec(static_cast<int>(x0.size()), c.value_bits)), c_(c), part_(std::move(part)), x_prev_(x0),
         g_(Vec::Zero(x0.size())), h_(Vec::Zero(x0.size())) {}
 
   void upload(WorkerEnv& env, Message& up) override {
@@ -103,8 +131,7 @@ class DashaFamilyWorker final : public ReplicaWorker {
       return;
     }
     const bool coin = dasha_coin(c_, env.seed, env.round);
-    c_.part.draw(Rng(env.seed, kServer, env.round, Purpose::participation), mask_);
-    if (!mask_.at(static_cast<std::size_t>(i))) {  // i ∉ S^t: computes and sends nothing
+    if (!part_->participates(env.seed, env.round, i)) {  // i ∉ S^t: computes and sends nothing
       up.clear();
       x_prev_ = x_;
       return;
@@ -169,9 +196,9 @@ class DashaFamilyWorker final : public ReplicaWorker {
 
   CompressorPtr comp_, dense_;
   DashaConfig c_;
+  std::shared_ptr<RoundParticipation> part_;  // shared by the workers of this process
   Vec x_prev_, g_, h_, k_, v_, a0_, a1_;
   std::vector<int> rows_, scratch_;
-  std::vector<char> mask_;
 };
 
 // g^{t+1} = g^t + (1/n) Σ_{i∈S^t} m_i; round 0 and SYNC rounds replace g by the mean of the dense
@@ -227,8 +254,10 @@ inline void build_dasha_family(const MethodSetup& s, DashaConfig c, MethodInstan
   const int d = p.dim(), n = p.workers();
   c.part.n = n;
   const Vec x0 = p.initial_point();
+  auto part = std::make_shared<RoundParticipation>(c.part);
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<DashaFamilyWorker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, n}), c));
+    inst.workers.push_back(
+        std::make_unique<DashaFamilyWorker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, n}), c, part));
   inst.server = std::make_unique<DashaFamilyServer>(x0, make_compressor(s.compressor, d, s.value_bits, {0, n}), c, n);
 }
 

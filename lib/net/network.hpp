@@ -5,6 +5,7 @@
 // (evaluate() must still be called on every process: it is collective). Both evaluate through
 // net/evaluate.hpp, in worker order, so their evaluations agree bit for bit.
 #pragma once
+#include <memory>
 #include <cstdint>
 #include <vector>
 
@@ -34,9 +35,14 @@ class Network {
   virtual bool agree(bool flag) { return flag; }
 };
 
+class WorkerPool;
+
 class SimNetwork final : public Network {
  public:
+  // Workers run on choose_threads(requested_threads(), n, n·d + rows) threads (net/worker_pool.hpp).
   SimNetwork(const Objective& problem, MethodInstance& method, std::uint64_t seed);
+  ~SimNetwork() override;
+  int threads() const { return threads_; }
   void run_round(int t) override;
   const Counters& counters() const override { return counters_; }
   const Vec& model() const override { return method_.server->model(); }
@@ -52,6 +58,8 @@ class SimNetwork final : public Network {
   Counters counters_;
   WorkerShare share_;  // evaluation scratch
   EvaluationSum sum_;
+  int threads_ = 1;
+  std::unique_ptr<WorkerPool> pool_;  // null when threads_ == 1
 };
 
 }  // namespace commopt

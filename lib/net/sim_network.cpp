@@ -1,7 +1,10 @@
-// SimNetwork: n workers in one process. Workers run in parallel (OpenMP) when available; every
-// worker owns its state and random streams, and the server reads the messages in worker order,
-// so the result does not depend on the thread count.
+// SimNetwork: n workers in one process. Workers run in parallel on a WorkerPool when the work per
+// round pays for the barrier (net/worker_pool.hpp); every worker owns its state and random
+// streams, and the server reads the messages in worker order, so the result does not depend on
+// the thread count.
 #include "net/network.hpp"
+
+#include "net/worker_pool.hpp"
 
 namespace commopt {
 
@@ -16,7 +19,14 @@ SimNetwork::SimNetwork(const Objective& problem, MethodInstance& method, std::ui
   }
   counters_.bits_up.assign(static_cast<std::size_t>(n), 0);
   counters_.grad_evals.assign(static_cast<std::size_t>(n), 0.0);
+  double rows = 0;
+  for (int i = 0; i < n; ++i) rows += problem.samples(i);
+  threads_ = choose_threads(requested_threads(), n, static_cast<double>(n) * problem.dim() + rows);
+  note_chosen_threads(threads_);
+  if (threads_ > 1) pool_ = std::make_unique<WorkerPool>(threads_);
 }
+
+SimNetwork::~SimNetwork() = default;
 
 void SimNetwork::run_round(int t) {
   const int n = problem_.workers();
@@ -26,8 +36,7 @@ void SimNetwork::run_round(int t) {
     method_.server->broadcast(server_env, down_);
     if (down_.sent) counters_.bits_down += down_.bits;
   }
-#pragma omp parallel for schedule(dynamic, 1)
-  for (int i = 0; i < n; ++i) {
+  const auto step = [&](int i) {
     WorkerEnv& env = envs_[static_cast<std::size_t>(i)];
     env.round = t;
     auto& worker = *method_.workers[static_cast<std::size_t>(i)];
@@ -35,7 +44,9 @@ void SimNetwork::run_round(int t) {
     Message& up = ups_[static_cast<std::size_t>(i)];
     up.clear();
     worker.upload(env, up);
-  }
+  };
+  if (pool_) pool_->run(n, step);
+  else for (int i = 0; i < n; ++i) step(i);
   counters_.participants = 0;
   for (int i = 0; i < n; ++i) {
     const Message& up = ups_[static_cast<std::size_t>(i)];

@@ -89,6 +89,9 @@ JobResult run_job(const Objective& problem, const JobSpec& spec, const JobBacken
     }
     net = backend.make_network ? backend.make_network(problem, method, spec.seed)
                                : std::make_unique<SimNetwork>(problem, method, spec.seed);
+    // The thread count the simulator chose for this problem (environment_meta has the request).
+    if (const auto* sim = dynamic_cast<const SimNetwork*>(net.get()))
+      result.meta["environment"]["threads"] = sim->threads();
   };
   if (backend.setup_guard) backend.setup_guard(setup); else setup();
   nlohmann::json& meta = result.meta;

@@ -5,10 +5,10 @@
 #include <climits>
 
 #ifdef _OPENMP
-#include <omp.h>
 #endif
 
 #include "core/version.hpp"
+#include "net/worker_pool.hpp"
 
 namespace commopt {
 
@@ -60,12 +60,12 @@ nlohmann::json log_grid_meta(const LogGrid& grid) { return {{"every", grid.every
 nlohmann::json environment_meta() {
   char host[HOST_NAME_MAX + 1] = {};
   if (gethostname(host, sizeof host) != 0) host[0] = '\0';
-  int threads = 1;
-#ifdef _OPENMP
-  threads = omp_get_max_threads();
-#endif
+  // threads: the worker threads of the run (run_job overwrites it with the simulator's choice);
+  // threads_requested: --threads N, or "auto" (net/worker_pool.hpp: choose_threads).
+  const int requested = requested_threads();
   return {{"host", std::string(host)},
-          {"threads", threads},
+          {"threads", requested > 0 ? requested : 1},
+          {"threads_requested", requested > 0 ? nlohmann::json(requested) : nlohmann::json("auto")},
           {"build_type", build_type()},
           {"version", version()},
           {"git_revision", git_revision()}};
