@@ -54,8 +54,12 @@ int main(int argc, char** argv) {
     usage(stderr);
     return 2;
   }
-  const std::string name = argv[1];
-  if (name == "--help" || name == "-h" || name == "help") {
+  std::string name = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (name == "help" && argc >= 3) {  // `commopt help CMD` is `commopt CMD --help`
+    name = argv[2];
+    args = {"--help"};
+  } else if (name == "--help" || name == "-h" || name == "help") {
     usage(stdout);
     return 0;
   }
@@ -63,7 +67,6 @@ int main(int argc, char** argv) {
     fmt::print("commopt {} ({})\n", commopt::version(), commopt::git_revision());
     return 0;
   }
-  const std::vector<std::string> args(argv + 2, argv + argc);
   std::vector<std::string> names;
   for (const auto& c : commands()) names.push_back(c.name);
   try {

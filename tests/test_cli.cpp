@@ -146,3 +146,18 @@ TEST_CASE("cli: sweep runs a grid, picks a step size, and resumes", "[cli][sweep
   CHECK(bad.code == 2);
   CHECK(bad.output.find("has no problem") != std::string::npos);
 }
+
+TEST_CASE("cli: help CMD prints that command's options, like CMD --help", "[cli]") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"run", "--force"}, {"sweep", "--dry-run"}, {"plot", "--theory"}, {"reproduce", "--quick"}, {"check", "--suite"}};
+  for (const auto& [cmd, option] : cases) {
+    INFO(cmd);
+    const auto help = run_cli("help " + cmd);
+    CHECK(help.code == 0);
+    CHECK(help.output.find(option) != std::string::npos);
+  }
+  CHECK(run_cli("help run").output == run_cli("run --help").output);
+  const auto bad = run_cli("help runn");
+  CHECK(bad.code == 2);
+  CHECK(bad.output.find("did you mean 'run'") != std::string::npos);
+}
