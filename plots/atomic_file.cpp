@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "trace/result_file.hpp"
 
 namespace commopt::plots {
 
@@ -29,11 +28,6 @@ std::filesystem::path unique_temp(const std::filesystem::path& dir, std::string_
   std::error_code ec;
   std::filesystem::permissions(name, perms::owner_read | perms::owner_write | perms::group_read | perms::others_read, ec);
   return name;
-}
-
-void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-  // The one home of result files (lib/trace/result_file.hpp): exclusive .partial, checked writes, rename.
-  write_result_file(path, content, /*overwrite=*/true, "--out");
 }
 
 void rename_into_place(const std::filesystem::path& from, const std::filesystem::path& to) {

@@ -16,6 +16,7 @@
 #include "atomic_file.hpp"
 #include "core/error.hpp"
 #include "gnuplot_text.hpp"
+#include "trace/result_file.hpp"
 
 namespace commopt::plots {
 
@@ -114,8 +115,9 @@ RenderResult render(const Figure& fig, const std::filesystem::path& out) {
   RenderResult r;
   r.dat = dir / (stem + ".dat");
   r.gp = dir / (stem + ".gp");
-  write_file_atomically(r.dat, data_text(fig));
-  write_file_atomically(r.gp, script_text(fig, term, r.dat.filename().string(), out.filename().string()));
+  // The figure's files replace an older figure's (overwrite = true); see trace/result_file.hpp.
+  write_result_file(r.dat, data_text(fig), /*overwrite=*/true, "--out");
+  write_result_file(r.gp, script_text(fig, term, r.dat.filename().string(), out.filename().string()), true, "--out");
 
   std::string wanted;
   const auto exe = find_gnuplot(wanted);

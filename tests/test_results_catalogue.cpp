@@ -16,30 +16,19 @@
 #include <sys/wait.h>
 #include <vector>
 
+#include "test_cli_helpers.hpp"
 #include "test_problem_helpers.hpp"
 
 namespace fs = std::filesystem;
 using commopt::testing::TempDir;
 using commopt::testing::write_file;
+using commopt::testing::Outcome;
 
 namespace {
 
-struct Outcome {
-  int code = -1;
-  std::string output;  // stdout and stderr together
-};
-
 // `commopt ARGS` run by the shell in `cwd` with `env` (VAR=value ...) prepended; no --data-dir is added.
 Outcome sh(const std::string& cwd, const std::string& env, const std::string& args) {
-  const std::string cmd = "cd '" + cwd + "' && " + env + " " + COMMOPT_BINARY + " " + args + " 2>&1";
-  Outcome o;
-  std::FILE* pipe = popen(cmd.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buf{};
-  while (std::fgets(buf.data(), buf.size(), pipe)) o.output += buf.data();
-  const int status = pclose(pipe);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
+  return commopt::testing::run_shell("cd '" + cwd + "' && " + env + " " + COMMOPT_BINARY + " " + args);
 }
 
 struct Case {
