@@ -67,7 +67,7 @@ TinyProblem::TinyProblem(int d, int n, int m, std::uint64_t seed)
 std::string TinyProblem::name() const { return fmt::format("tiny[d={},n={},m={},seed={}]", d_, n_, m_, seed_); }
 
 Vec TinyProblem::grad_i(int i, const Vec& x) const {
-  return A_i_[static_cast<std::size_t>(i)] * x - b_i_[static_cast<std::size_t>(i)];
+  return A_i_[static_cast<std::size_t>(i)] * x - tau_ * b_i_[static_cast<std::size_t>(i)];
 }
 
 Vec TinyProblem::grad(const Vec& x) const {
@@ -84,7 +84,7 @@ double TinyProblem::f(const Vec& x) const {
 
 double TinyProblem::loss(int i, const Vec& x) const {
   const auto k = static_cast<std::size_t>(i);
-  return 0.5 * x.dot(A_i_[k] * x) - b_i_[k].dot(x);
+  return 0.5 * x.dot(A_i_[k] * x) - tau_ * b_i_[k].dot(x);
 }
 
 double TinyProblem::loss_grad(int i, const Vec& x, Vec& out) const {
@@ -96,7 +96,7 @@ double TinyProblem::loss_grad(int i, const Vec& x, Vec& out) const {
 void TinyProblem::minibatch_grad(int i, const Vec& x, std::span<const int> rows, Vec& out) const {
   const auto k = static_cast<std::size_t>(i);
   out = Vec::Zero(d_);
-  for (int j : rows) out += A_[k][static_cast<std::size_t>(j)] * x - b_[k][static_cast<std::size_t>(j)];
+  for (int j : rows) out += A_[k][static_cast<std::size_t>(j)] * x - tau_ * b_[k][static_cast<std::size_t>(j)];
   out /= static_cast<double>(rows.size());
   add_perturbation(i, out);
 }

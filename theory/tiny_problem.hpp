@@ -43,6 +43,11 @@ class TinyProblem final : public Objective {
   // Every gradient of worker i returned until clear_perturbation() is shifted by scales[i] · ξ_i(key).
   void set_perturbation(std::uint64_t key, const std::vector<double>& scales);
   void clear_perturbation() { perturb_.clear(); }
+  // The exact one-step check (theory/quadratic_form.hpp): every gradient of worker i is shifted by
+  // v[i] (one d-vector per worker) until clear_perturbation(); and b_ij is scaled by tau, so that
+  // f_ij(x) = ½xᵀA_ij x − tau·b_ijᵀx is a homogeneous quadratic in (x, tau).
+  void set_perturbation_vectors(std::vector<Vec> v) { perturb_ = std::move(v); }
+  void set_linear_scale(double tau) { tau_ = tau; }
 
   // Exact values, for tests.
   Vec grad_i(int i, const Vec& x) const;
@@ -60,6 +65,7 @@ class TinyProblem final : public Objective {
   ProblemConstants c_;
   Vec x0_;
   std::vector<Vec> perturb_;  // per worker; empty = exact gradients
+  double tau_ = 1;            // scale of the linear terms b_ij
 };
 
 }  // namespace commopt
