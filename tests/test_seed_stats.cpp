@@ -7,6 +7,7 @@
 
 #include "problems/registry.hpp"
 #include "theory/checks.hpp"
+#include "theory/rate_fit.hpp"
 #include "theory/seed_stats.hpp"
 
 using namespace commopt;
@@ -113,4 +114,19 @@ TEST_CASE("run_rows: the linear-rate row measures the worst effective rate over 
   CHECK(r.measured < r.bound);  // the slack shows: gd contracts faster than its theorem's rho
   CHECK(r.measured > 0.5);
   CHECK(r.ratio() < 0.95);
+}
+
+TEST_CASE("rate-fit: the log-log slope of an exact power law, and gd's 1/T on the quadratic", "[seed_stats]") {
+  std::vector<double> x, y;
+  for (double t = 10; t < 1000; t *= 1.3) x.push_back(t), y.push_back(3 * std::pow(t, -0.7));
+  CHECK(loglog_slope(x, y) == Approx(-0.7).epsilon(1e-12));
+  const auto p = quadratic();
+  RunCheckOptions o;
+  o.rounds = 200;
+  const auto rows = run_rows(*p, "gd", std::nullopt, o);
+  const CheckRow& r = row(rows, "rate-fit");
+  CHECK(r.bound == Approx(-1).epsilon(1e-9));  // the card's 2 Phi^0/(gamma T)
+  CHECK(r.measured > -1.0);                    // (1/T) S_T with S_T increasing: slope >= -1
+  CHECK(r.measured < -0.95);                   // and gd's sum has converged by T = 200
+  CHECK(r.verdict == "pass");
 }

@@ -13,6 +13,7 @@
 #include "theory/certificate.hpp"
 #include "theory/one_step.hpp"
 #include "theory/quadratic_form.hpp"
+#include "theory/rate_fit.hpp"
 #include "theory/tightness.hpp"
 #include "theory/seed_stats.hpp"
 
@@ -298,6 +299,7 @@ std::vector<CheckRow> run_rows(const Objective& problem, const std::string& meth
                   : "");
   }
   out.push_back(bnd);
+  if (card->avg_grad_sq_bound && T > 17) out.push_back(sublinear_rate_row(base, *card, in, runs, T, phi0));
   // Check 4: the linear rate, on strongly convex problems with a known f*.
   const auto rho = card->linear_rate ? card->linear_rate(in) : std::nullopt;
   if (rho && problem.constants().f_star && seeds == 1) {
