@@ -18,6 +18,7 @@ struct TightnessTarget {
 };
 
 // Prints the table (and writes `json` unless empty; "-" = stdout). Returns 0.
-int print_tightness(const std::vector<TightnessTarget>& targets, const Objective& problem, const std::string& json);
+int print_tightness(const std::vector<TightnessTarget>& targets, const Objective& problem, long long rounds, int seeds,
+                    const std::string& json);
 
 }  // namespace commopt::cli

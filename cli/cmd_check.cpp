@@ -231,7 +231,7 @@ int cmd_check(const std::vector<std::string>& args) {
     for (const auto& pm : planned)
       if (pm.entry->check.one_step) targets.push_back({pm.entry, pm.runs.front().method, pm.runs.front().compressor});
     if (targets.empty()) throw UsageError("--tightness: the method has no one-step plan (no certified one-step potential)");
-    return print_tightness(targets, *p, vm.count("json") ? json : "");
+    return print_tightness(targets, *p, opts.rounds, opts.seeds, vm.count("json") ? json : "");
   }
   // The independent pieces, in output order: check 1 (the exact one-step test of every method
   // whose plan has one, at the step of its first run), then checks 2-5 per problem and method.

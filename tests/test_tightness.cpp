@@ -58,9 +58,7 @@ TEST_CASE("one-step rows say which check was done", "[tightness]") {
   CHECK(marina[1].verdict == "pass");  // the power row found a positive eigenvalue
   const auto dasha = one_step_rows(plan_of("dasha"), 1.0);
   CHECK(dasha[0].note.find("EXCEEDS the paper's step") != std::string::npos);
-  const auto ef21 = one_step_rows(plan_of("ef21"), 1.0);
-  CHECK(ef21[0].verdict == "pass");
-  CHECK(ef21[0].note.find("SAMPLED") != std::string::npos);
+  // (TopK's fallback to sampled states: tests/test_quadratic_form.cpp checks that its form is not linear.)
 }
 
 TEST_CASE("dasha_pp at full participation is DASHA: same iterates, same certified step", "[tightness]") {
@@ -78,4 +76,16 @@ TEST_CASE("dasha_pp at full participation is DASHA: same iterates, same certifie
     const StepPair b = theory_and_paper_steps("dasha", "randk[k=3]", *p);
     CHECK(a.theory == Approx(b.theory).epsilon(1e-14));
   }
+}
+
+TEST_CASE("run-based safe multiple on the problem at hand: gd's f decreases up to 2/L", "[tightness]") {
+  // On a quadratic, f(x - c/L grad f) <= f(x) for every x iff c <= 2 (the top eigenvalue is L).
+  const auto p = quadratic(4);
+  const auto r = run_safe_multiple(*p, "gd", "", 60, 1);
+  REQUIRE(r);
+  CHECK(r->safe_multiple >= 1.8);
+  CHECK(r->safe_multiple <= 2.0);
+  CHECK(r->fails_at >= 2.0);
+  CHECK(r->fails_at <= 2.1);
+  CHECK_FALSE(run_safe_multiple(*p, "dasha_page", "randk[k=3]", 30, 2));  // no potential logged
 }

@@ -8,6 +8,7 @@
 
 #include "methods/method.hpp"
 #include "theory/certificate.hpp"
+#include "theory/checks.hpp"
 #include "theory/one_step.hpp"
 #include "theory/quadratic_form.hpp"
 #include "theory/tiny_problem.hpp"
@@ -95,6 +96,46 @@ TightnessResult safe_multiple(const OneStepPlan& plan, double rel_tol) {
   while (hi - lo > rel_tol * lo) {
     const double mid = std::sqrt(lo * hi);
     if (holds(plan, mid, r.exact, r.checks)) lo = mid;
+    else hi = mid;
+  }
+  r.safe_multiple = lo;
+  r.fails_at = hi;
+  return r;
+}
+
+namespace {
+// nullopt: no potential row; true: it passes at c.
+std::optional<bool> run_holds(const Objective& problem, const std::string& method, const std::string& compressor,
+                              const RunCheckOptions& opts, double c, int& checks) {
+  ++checks;
+  const std::string spec = with_method_param(method, "stepsize", fmt::format("theory*{:.6g}", c));
+  for (const auto& r : run_rows(problem, spec, compressor.empty() ? std::nullopt : std::optional<std::string>(compressor), opts))
+    if (r.id == "potential-monotone" || r.id == "potential-supermartingale") {
+      if (r.verdict == "skipped") return std::nullopt;
+      return r.verdict == "pass";
+    }
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<RunTightness> run_safe_multiple(const Objective& problem, const std::string& method,
+                                              const std::string& compressor, long long rounds, int seeds) {
+  RunCheckOptions opts;
+  opts.rounds = rounds;
+  opts.seeds = seeds;
+  RunTightness r;
+  double lo = 1, hi = 2;
+  auto at1 = run_holds(problem, method, compressor, opts, lo, r.checks);
+  if (!at1) return std::nullopt;
+  if (!*at1) {
+    hi = lo;
+    while (lo > 1.0 / 64 && !*run_holds(problem, method, compressor, opts, lo /= 2, r.checks)) hi = lo;
+  } else {
+    while (hi < 64 && *run_holds(problem, method, compressor, opts, hi, r.checks)) lo = hi, hi *= 2;
+  }
+  while (hi - lo > 0.05 * lo) {
+    const double mid = std::sqrt(lo * hi);
+    if (*run_holds(problem, method, compressor, opts, mid, r.checks)) lo = mid;
     else hi = mid;
   }
   r.safe_multiple = lo;

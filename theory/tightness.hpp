@@ -41,4 +41,16 @@ struct TightnessResult {
 // (3, 2) and (6, 2). Model-only plans (the hand-written DASHA models) are bisected on the model.
 TightnessResult safe_multiple(const OneStepPlan& plan, double rel_tol = 0.02);
 
+// The problem at hand, where no exact form is available (d too large): the largest c at which the
+// run-based potential check of `commopt check` (potential-monotone, or the supermartingale test over
+// `seeds` seeds) finds no violation in `rounds` rounds at stepsize=theory*c; bisection to 5%, c up to
+// 64. A weaker statement than the exact one ("no violation seen"); nullopt when the method logs no
+// potential (the DASHA-family variants whose h-terms the server does not see).
+struct RunTightness {
+  double safe_multiple = 0, fails_at = 0;
+  int checks = 0;
+};
+std::optional<RunTightness> run_safe_multiple(const Objective& problem, const std::string& method,
+                                              const std::string& compressor, long long rounds, int seeds);
+
 }  // namespace commopt
