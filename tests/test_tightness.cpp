@@ -56,8 +56,8 @@ TEST_CASE("one-step rows say which check was done", "[tightness]") {
   CHECK(marina[0].verdict == "pass");
   CHECK(marina[0].note.find("EXACT OVER ALL STATES") != std::string::npos);
   CHECK(marina[1].verdict == "pass");  // the power row found a positive eigenvalue
-  const auto dasha = one_step_rows(plan_of("dasha"), 1.0);
-  CHECK(dasha[0].note.find("EXCEEDS the paper's step") != std::string::npos);
+  CHECK(paper_step_note(plan_of("dasha")).find("EXCEEDS the paper's step") != std::string::npos);
+  CHECK(paper_step_note(plan_of("gd")).empty());  // no recalled paper rule recorded
   // (TopK's fallback to sampled states: tests/test_quadratic_form.cpp checks that its form is not linear.)
 }
 
