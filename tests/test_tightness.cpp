@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "methods/method.hpp"
+#include "test_cli_helpers.hpp"
 #include "problems/registry.hpp"
 #include "run/job.hpp"
 #include "theory/checks.hpp"
@@ -88,4 +89,16 @@ TEST_CASE("run-based safe multiple on the problem at hand: gd's f decreases up t
   CHECK(r->fails_at >= 2.0);
   CHECK(r->fails_at <= 2.1);
   CHECK_FALSE(run_safe_multiple(*p, "dasha_page", "randk[k=3]", 30, 2));  // no potential logged
+}
+
+TEST_CASE("cli: check --tightness prints the safe multiple; a method without a one-step plan is refused",
+          "[tightness][cli]") {
+  const auto ok = commopt::testing::run_cli("check --tightness --method gd --problem 'quadratic[d=8,seed=2]' -n 3");
+  INFO(ok.output);
+  CHECK(ok.code == 0);
+  CHECK(ok.output.find("safe multiple") != std::string::npos);
+  CHECK(ok.output.find("exact over all states") != std::string::npos);
+  const auto no = commopt::testing::run_cli("check --tightness --method lag --problem 'quadratic[d=8,seed=2]' -n 3");
+  CHECK(no.code == 2);
+  CHECK(no.output.find("no one-step plan") != std::string::npos);
 }
