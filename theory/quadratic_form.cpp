@@ -40,8 +40,8 @@ class SingleThread {
 // q(p) for one parameter vector, by running the shipped code.
 class FormEvaluator {
  public:
-  FormEvaluator(const OneStepPlan& plan, double factor, std::uint64_t seed, int warmup)
-      : problem_(plan.dim, plan.workers, plan.rows, seed), warmup_(warmup), d_(plan.dim), n_(plan.workers) {
+  FormEvaluator(const OneStepPlan& plan, double factor, std::uint64_t seed, int warmup, TinyShape shape)
+      : problem_(plan.dim, plan.workers, plan.rows, seed, shape), warmup_(warmup), d_(plan.dim), n_(plan.workers) {
     setup_.problem = &problem_;
     setup_.method = with_step(plan.method, factor);
     setup_.compressor = Spec::parse(plan.compressor.empty() ? "identity" : plan.compressor, "one-step plan");
@@ -105,10 +105,11 @@ class FormEvaluator {
 
 }  // namespace
 
-QuadraticFormResult one_step_quadratic_form(const OneStepPlan& plan, double factor, std::uint64_t seed, int warmup) {
+QuadraticFormResult one_step_quadratic_form(const OneStepPlan& plan, double factor, std::uint64_t seed, int warmup,
+                                            TinyShape shape) {
   if (warmup < 1 || warmup > 3) throw std::invalid_argument("one_step_quadratic_form: warmup must be 1, 2 or 3");
   SingleThread one_thread;
-  FormEvaluator ev(plan, factor, seed, warmup);
+  FormEvaluator ev(plan, factor, seed, warmup, shape);
   const int N = ev.dim();
   QuadraticFormResult r;
   r.dim = N;
@@ -139,11 +140,11 @@ QuadraticFormResult one_step_quadratic_form(const OneStepPlan& plan, double fact
   return r;
 }
 
-ExactOneStep exact_one_step(const OneStepPlan& plan, double factor, int seeds) {
+ExactOneStep exact_one_step(const OneStepPlan& plan, double factor, int seeds, TinyShape shape) {
   ExactOneStep r;
   for (std::uint64_t seed = 1; seed <= static_cast<std::uint64_t>(seeds); ++seed)
     for (int warmup = 1; warmup <= 2; ++warmup) {
-      const QuadraticFormResult f = one_step_quadratic_form(plan, factor, seed, warmup);
+      const QuadraticFormResult f = one_step_quadratic_form(plan, factor, seed, warmup, shape);
       ++r.families;
       r.gamma = f.gamma;
       r.max_dim = std::max(r.max_dim, f.dim);

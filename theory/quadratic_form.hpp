@@ -20,6 +20,7 @@
 #include <string>
 
 #include "methods/theorem.hpp"
+#include "theory/tiny_problem.hpp"
 
 namespace commopt {
 
@@ -37,7 +38,8 @@ struct QuadraticFormResult {
 
 // The form of `plan` at `factor` times the theory step on the tiny problem of `seed` with
 // `warmup` perturbed rounds (1 <= warmup <= 3).
-QuadraticFormResult one_step_quadratic_form(const OneStepPlan& plan, double factor, std::uint64_t seed, int warmup);
+QuadraticFormResult one_step_quadratic_form(const OneStepPlan& plan, double factor, std::uint64_t seed, int warmup,
+                                            TinyShape shape = {});
 
 // The check over a family of forms: seeds 1..3 × warmup 1..2 (stops at the first non-linear one).
 struct ExactOneStep {
@@ -50,6 +52,6 @@ struct ExactOneStep {
   double gamma = 0;
   bool nsd() const { return linear && worst_relative_lambda <= 1e-9; }
 };
-ExactOneStep exact_one_step(const OneStepPlan& plan, double factor, int seeds = 3);
+ExactOneStep exact_one_step(const OneStepPlan& plan, double factor, int seeds = 3, TinyShape shape = {});
 
 }  // namespace commopt

@@ -56,18 +56,29 @@ bool holds(const OneStepPlan& plan, double c, bool& exact, int& checks) {
     }
     return true;
   }
-  const std::vector<std::pair<int, int>> sizes = {{plan.dim, plan.workers}, {3, 2}, {6, 2}};
-  for (const auto& [d, n] : sizes) {
-    const OneStepPlan p = resized(plan, d, n);
+  // (d, n, seeds, shape): the plan's size with 3 seeds, two other sizes, and two ill-conditioned
+  // heterogeneous instances (eigenvalue spread 100, L_i spread 10).
+  struct Instance {
+    int d, n, seeds;
+    TinyShape shape;
+  };
+  const std::vector<Instance> family = {{plan.dim, plan.workers, 3, {}},
+                                        {3, 2, 1, {}},
+                                        {6, 2, 1, {}},
+                                        {plan.dim, plan.workers, 1, {100, 10}},
+                                        {6, 2, 1, {100, 10}}};
+  for (const auto& inst : family) {
+    const OneStepPlan p = resized(plan, inst.d, inst.n);
     if (exact) {
       ++checks;
-      const ExactOneStep e = exact_one_step(p, c, d == plan.dim && n == plan.workers ? 3 : 1);
+      const ExactOneStep e = exact_one_step(p, c, inst.seeds, inst.shape);
       if (e.linear) {
         if (!e.nsd()) return false;
         continue;
       }
       exact = false;  // not linear: sample states from here on
     }
+    if (inst.shape.condition != 1) continue;  // the sampled certificate has the default shape only
     for (std::uint64_t seed = 1; seed <= 3; ++seed) {
       ++checks;
       if (one_step_certificate(p, c, 150, seed).violations > 0) return false;
@@ -88,7 +99,7 @@ std::string paper_step_note(const OneStepPlan& plan) {
 TightnessResult safe_multiple(const OneStepPlan& plan, double rel_tol) {
   TightnessResult r;
   r.method = plan.method;
-  r.instances = plan.model_only ? 3 : 5;
+  r.instances = plan.model_only ? 3 : 7;
   r.paper_over_theory = paper_over_theory(plan);
   double lo = 1, hi = std::max(1.5, plan.power_factor);
   while (!holds(plan, lo, r.exact, r.checks) && lo > 1e-3) hi = lo, lo /= 2;

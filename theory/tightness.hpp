@@ -38,7 +38,8 @@ struct TightnessResult {
 
 // Bisection on c in [lo, hi] (hi doubled, up to 64, until it fails; lo halved until it holds) to
 // a relative bracket width `rel_tol`, over the instances (plan.dim, plan.workers) seeds 1..3,
-// (3, 2) and (6, 2). Model-only plans (the hand-written DASHA models) are bisected on the model.
+// (3, 2), (6, 2), and (plan.dim, plan.workers) and (6, 2) ill-conditioned and heterogeneous
+// (TinyShape{100, 10}; exact check only). Model-only plans (the hand-written DASHA models) are bisected on the model.
 TightnessResult safe_multiple(const OneStepPlan& plan, double rel_tol = 0.02);
 
 // The problem at hand, where no exact form is available (d too large): the largest c at which the

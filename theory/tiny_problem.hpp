@@ -24,9 +24,17 @@ Eigen::MatrixXd random_indefinite_symmetric(int d, Rng& rng);
 // ||A||_2 of a symmetric matrix (its largest |eigenvalue|).
 double spectral_norm(const Eigen::MatrixXd& A);
 
+// Worst-case shapes for the tightness family (theory/tightness.hpp): every A_ij becomes
+// h_i · S A_ij S with S = diag(condition^{k/(2(d−1))}) (eigenvalue spread up to `condition`) and
+// h_i = heterogeneity^{i/(n−1)} (L_i spread up to `heterogeneity`). The defaults leave A_ij as drawn.
+struct TinyShape {
+  double condition = 1;
+  double heterogeneity = 1;
+};
+
 class TinyProblem final : public Objective {
  public:
-  TinyProblem(int d, int n, int m, std::uint64_t seed);
+  TinyProblem(int d, int n, int m, std::uint64_t seed, TinyShape shape = {});
 
   std::string name() const override;
   int workers() const override { return n_; }
