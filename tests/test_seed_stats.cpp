@@ -7,6 +7,7 @@
 
 #include "problems/registry.hpp"
 #include "theory/checks.hpp"
+#include "theory/pl_rate_checks.hpp"
 #include "theory/rate_fit.hpp"
 #include "theory/seed_stats.hpp"
 
@@ -129,4 +130,17 @@ TEST_CASE("rate-fit: the log-log slope of an exact power law, and gd's 1/T on th
   CHECK(r.measured > -1.0);                    // (1/T) S_T with S_T increasing: slope >= -1
   CHECK(r.measured < -0.95);                   // and gd's sum has converged by T = 200
   CHECK(r.verdict == "pass");
+}
+
+TEST_CASE("pl-rate: EF21 under PL and LAG contract at least at their (recalled) rates", "[seed_stats]") {
+  const auto p = quadratic();
+  for (const auto& [m, comp] : {std::pair<std::string, std::string>{"ef21", "topk[k=4]"}, {"lag", "identity"}}) {
+    const auto rows = pl_rate_rows(*p, m, comp, 150);
+    REQUIRE(rows.size() == 1);
+    INFO(rows[0].note);
+    CHECK(rows[0].provenance == "paper-recalled");
+    CHECK(rows[0].verdict == "pass");
+    CHECK(rows[0].measured < rows[0].bound);
+    CHECK(rows[0].measured > 0.5);
+  }
 }
