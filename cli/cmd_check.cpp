@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "trace/result_file.hpp"
+#include "cli/check_tightness.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "methods/method.hpp"
@@ -167,7 +168,7 @@ int cmd_check(const std::vector<std::string>& args) {
   std::string suite, method, compressor, problem, json, data_dir;
   int workers = 4, seeds = 0, jobs = default_check_jobs();
   long long rounds = 0;
-  bool verbose = false;
+  bool verbose = false, tightness = false;
   po::options_description desc("commopt check options");
   desc.add_options()
       ("help,h", "this help")
@@ -181,7 +182,10 @@ int cmd_check(const std::vector<std::string>& args) {
       ("data-dir", po::value(&data_dir), "first directory to search for datasets")
       ("jobs,j", po::value(&jobs), "independent runs in parallel (default: the hardware threads); same output for any -j")
       ("json", po::value(&json), "also write the rows as JSON")
-      ("verbose,v", po::bool_switch(&verbose), "print the note of every check");
+      ("verbose,v", po::bool_switch(&verbose), "print the note of every check")
+      ("tightness", po::bool_switch(&tightness),
+       "instead of the checks: per method with a one-step plan, paper step, certified step on the problem and the "
+       "safe multiple of the certified step (bisection on the exact one-step check)");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   if (vm.count("help")) {
@@ -220,6 +224,15 @@ int cmd_check(const std::vector<std::string>& args) {
 
   ProblemOptions popts;
   popts.data_dir = data_dir;
+  if (tightness) {  // the problem at hand: --problem, else the suite's real-data problem
+    const auto& sp = problems.back();
+    const auto p = make_problem(Spec::parse(sp.spec, "--problem"), sp.workers, popts);
+    std::vector<TightnessTarget> targets;
+    for (const auto& pm : planned)
+      if (pm.entry->check.one_step) targets.push_back({pm.entry, pm.runs.front().method, pm.runs.front().compressor});
+    if (targets.empty()) throw UsageError("--tightness: the method has no one-step plan (no certified one-step potential)");
+    return print_tightness(targets, *p, opts.rounds, opts.seeds, vm.count("json") ? json : "");
+  }
   // The independent pieces, in output order: check 1 (the exact one-step test of every method
   // whose plan has one, at the step of its first run), then checks 2-5 per problem and method.
   std::vector<CheckTask> tasks;

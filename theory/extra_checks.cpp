@@ -1,6 +1,7 @@
 #include "theory/extra_checks.hpp"
 
 #include "theory/cser_checks.hpp"
+#include "theory/pl_rate_checks.hpp"
 
 #include <stdexcept>
 
@@ -32,6 +33,7 @@ const std::vector<ExtraCheck>& extra_checks() {
       {"potential-sharp", true, [](const Objective&, const ExtraCheckRun& r) { return potential_sharp_rows(r.method, r.rounds); }},
       {"laq-qgd-identity", false, [](const Objective& p, const ExtraCheckRun& r) { return laq_qgd_identity_rows(p, r.rounds); }},
       {"slaq-laq-identity", false, [](const Objective& p, const ExtraCheckRun& r) { return slaq_laq_identity_rows(p, r.rounds); }},
+      {"pl-rate", true, [](const Objective& p, const ExtraCheckRun& r) { return pl_rate_rows(p, r.method, r.compressor, r.rounds); }},
       {"laq-rate", true, [](const Objective& p, const ExtraCheckRun& r) { return laq_rate_rows(p, r.method, r.rounds); }},
   };
   return table;

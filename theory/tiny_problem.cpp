@@ -21,8 +21,11 @@ Eigen::MatrixXd random_indefinite_symmetric(int d, Rng& rng) {
   return (G + G.transpose()) / (2.0 * std::sqrt(static_cast<double>(d)));
 }
 
-TinyProblem::TinyProblem(int d, int n, int m, std::uint64_t seed)
+TinyProblem::TinyProblem(int d, int n, int m, std::uint64_t seed, TinyShape shape)
     : d_(d), n_(n), m_(m), seed_(seed), x0_(Vec::Zero(d)) {
+  Vec S = Vec::Ones(d);
+  if (shape.condition != 1 && d > 1)
+    for (int k = 0; k < d; ++k) S[k] = std::pow(shape.condition, k / (2.0 * (d - 1)));
   Rng rng(seed, kServer, 2, Purpose::data);
   Eigen::MatrixXd A_mean = Eigen::MatrixXd::Zero(d, d);
   double lhat2 = 0, lrms2 = 0, lmax_sample = 0;
@@ -34,6 +37,10 @@ TinyProblem::TinyProblem(int d, int n, int m, std::uint64_t seed)
     double rms = 0;
     for (int j = 0; j < m; ++j) {
       Eigen::MatrixXd Aij = random_indefinite_symmetric(d, rng);
+      if (shape.condition != 1 || shape.heterogeneity != 1) {
+        const double h = n > 1 ? std::pow(shape.heterogeneity, static_cast<double>(i) / (n - 1)) : 1.0;
+        Aij = h * (S.asDiagonal() * Aij * S.asDiagonal()).eval();
+      }
       Vec bij(d);
       for (int r = 0; r < d; ++r) bij[r] = rng.normal();
       const double lij = spectral_norm(Aij);
@@ -67,7 +74,7 @@ TinyProblem::TinyProblem(int d, int n, int m, std::uint64_t seed)
 std::string TinyProblem::name() const { return fmt::format("tiny[d={},n={},m={},seed={}]", d_, n_, m_, seed_); }
 
 Vec TinyProblem::grad_i(int i, const Vec& x) const {
-  return A_i_[static_cast<std::size_t>(i)] * x - b_i_[static_cast<std::size_t>(i)];
+  return A_i_[static_cast<std::size_t>(i)] * x - tau_ * b_i_[static_cast<std::size_t>(i)];
 }
 
 Vec TinyProblem::grad(const Vec& x) const {
@@ -84,7 +91,7 @@ double TinyProblem::f(const Vec& x) const {
 
 double TinyProblem::loss(int i, const Vec& x) const {
   const auto k = static_cast<std::size_t>(i);
-  return 0.5 * x.dot(A_i_[k] * x) - b_i_[k].dot(x);
+  return 0.5 * x.dot(A_i_[k] * x) - tau_ * b_i_[k].dot(x);
 }
 
 double TinyProblem::loss_grad(int i, const Vec& x, Vec& out) const {
@@ -96,7 +103,7 @@ double TinyProblem::loss_grad(int i, const Vec& x, Vec& out) const {
 void TinyProblem::minibatch_grad(int i, const Vec& x, std::span<const int> rows, Vec& out) const {
   const auto k = static_cast<std::size_t>(i);
   out = Vec::Zero(d_);
-  for (int j : rows) out += A_[k][static_cast<std::size_t>(j)] * x - b_[k][static_cast<std::size_t>(j)];
+  for (int j : rows) out += A_[k][static_cast<std::size_t>(j)] * x - tau_ * b_[k][static_cast<std::size_t>(j)];
   out /= static_cast<double>(rows.size());
   add_perturbation(i, out);
 }

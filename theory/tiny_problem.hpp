@@ -24,9 +24,17 @@ Eigen::MatrixXd random_indefinite_symmetric(int d, Rng& rng);
 // ||A||_2 of a symmetric matrix (its largest |eigenvalue|).
 double spectral_norm(const Eigen::MatrixXd& A);
 
+// Worst-case shapes for the tightness family (theory/tightness.hpp): every A_ij becomes
+// h_i · S A_ij S with S = diag(condition^{k/(2(d−1))}) (eigenvalue spread up to `condition`) and
+// h_i = heterogeneity^{i/(n−1)} (L_i spread up to `heterogeneity`). The defaults leave A_ij as drawn.
+struct TinyShape {
+  double condition = 1;
+  double heterogeneity = 1;
+};
+
 class TinyProblem final : public Objective {
  public:
-  TinyProblem(int d, int n, int m, std::uint64_t seed);
+  TinyProblem(int d, int n, int m, std::uint64_t seed, TinyShape shape = {});
 
   std::string name() const override;
   int workers() const override { return n_; }
@@ -43,6 +51,11 @@ class TinyProblem final : public Objective {
   // Every gradient of worker i returned until clear_perturbation() is shifted by scales[i] · ξ_i(key).
   void set_perturbation(std::uint64_t key, const std::vector<double>& scales);
   void clear_perturbation() { perturb_.clear(); }
+  // The exact one-step check (theory/quadratic_form.hpp): every gradient of worker i is shifted by
+  // v[i] (one d-vector per worker) until clear_perturbation(); and b_ij is scaled by tau, so that
+  // f_ij(x) = ½xᵀA_ij x − tau·b_ijᵀx is a homogeneous quadratic in (x, tau).
+  void set_perturbation_vectors(std::vector<Vec> v) { perturb_ = std::move(v); }
+  void set_linear_scale(double tau) { tau_ = tau; }
 
   // Exact values, for tests.
   Vec grad_i(int i, const Vec& x) const;
@@ -60,6 +73,7 @@ class TinyProblem final : public Objective {
   ProblemConstants c_;
   Vec x0_;
   std::vector<Vec> perturb_;  // per worker; empty = exact gradients
+  double tau_ = 1;            // scale of the linear terms b_ij
 };
 
 }  // namespace commopt

@@ -100,10 +100,24 @@ MethodInstance build_dasha_pp(const MethodSetup& s) {
   const auto& c = s.problem->constants();
   r.cfg.beta = r.pa / (2 - r.pa);  // b = p_a/(2 − p_a), hard-coded in the code
   inst.info[kInfoB] = r.cfg.beta;
-  const double theory = 1 / (c.L + std::sqrt(pp_cert_A_over_L2(r.omega, r.pa, r.paa, r.n)) * c.L_hat);
+  // One algorithm, one certified step (issue 15 item 4). At p_a = 1 (participation=full, or s = n)
+  // b = p_a/(2−p_a) = 1 gives k_i = ∇f_i(x^{t+1}) − h_i, so h_i^{t+1} = ∇f_i(x^{t+1}), and
+  // a = 1/(2ω+1): the recursion is DASHA's (dasha.cpp), iterate for iterate (tests/test_tightness.cpp
+  // compares the traces). The PP [CERT] at p_a = p_aa = 1 has Q = 2ω(4ω+1), A = 4Q L̂²/n =
+  // 8ω(4ω+1)L̂²/n and Φ = f + γ(2ω+1)||g−h||² + (2γω/n)(1/n)Σ||g_i−h_i||² + (h-terms, all 0 here):
+  // twice DASHA's g-coefficients, bought by the factor 4(4−3p_a)/(2−p_a) = 4 that pays for the
+  // h-terms, which vanish at p_a = 1. DASHA's [CERT] (half the coefficients) gives A = 2ω(4ω+1)L̂²/n,
+  // 4x smaller, and `commopt check` verifies it EXACTLY over all states of its tiny instances (the
+  // one-step row of dasha; `check --tightness`: safe multiple 1.2). So at p_a = 1 dasha_pp takes
+  // DASHA's step (on mushrooms, n = 5, K = 10: 1.9x the PP formula's); for p_a < 1 the PP [CERT]
+  // stands (its h-terms are then needed).
+  const bool full = r.pa == 1.0 && r.paa == 1.0;
+  const double theory = full ? 1 / (c.L + std::sqrt(2 * r.omega * (4 * r.omega + 1) / r.n) * c.L_hat)
+                             : 1 / (c.L + std::sqrt(pp_cert_A_over_L2(r.omega, r.pa, r.paa, r.n)) * c.L_hat);
   r.cfg.step = inst.stepsize = resolve_stepsize(
       s.method, theory,
-      "1/(L + sqrt(4(4-3pa)/(2-pa) Q/(n pa^2)) L_hat), Q = 2w(4w+1) + (2w+2-pa)(1-paa/pa) [CERT, dasha-family.md 3.5]",
+      full ? "p_a = 1: DASHA's 1/(L + sqrt(2 omega (4 omega + 1)/n) L_hat) [CERT, dasha-family.md 3.1; the same iterates]"
+           : "1/(L + sqrt(4(4-3pa)/(2-pa) Q/(n pa^2)) L_hat), Q = 2w(4w+1) + (2w+2-pa)(1-paa/pa) [CERT, dasha-family.md 3.5]",
       inst.info, pp_paper(c, r.omega, r.pa, r.paa, r.n),
       "1/(L + sqrt(48w(2w+1)/(n pa^2) + 16(1-paa/pa)/(n pa^2)) L_hat)");
   build_dasha_family(s, r.cfg, inst);
@@ -182,7 +196,7 @@ MethodEntry dasha_pp_entry() {
   c.theorem = "[CERT] of dasha-family.md 3.5, gradient setting (paper: main theorem, recalled)";
   c.setting = "nonconvex; f_i L_i-smooth; C_i unbiased (omega); participation with p_a, p_aa <= p_a^2 (s-nice or independent)";
   c.stepsize_rule = "a = pa/(2w+1), b = pa/(2-pa), gamma = 1/(L + sqrt(4(4-3pa)/(2-pa) Q/(n pa^2)) L_hat), "
-                    "Q = 2w(4w+1) + (2w+2-pa)(1-paa/pa)  [paper, recalled: sqrt(48w(2w+1)/(n pa^2) + "
+                    "Q = 2w(4w+1) + (2w+2-pa)(1-paa/pa); at p_a = 1 DASHA's [CERT] step (same iterates)  [paper, recalled: sqrt(48w(2w+1)/(n pa^2) + "
                     "16(1-paa/pa)/(n pa^2)) L_hat]";
   c.bound = "(1/T) sum_{t<T} E||grad f(x^t)||^2 <= 2 Phi^0/(gamma T), Phi^0 = Delta0 with exact init";
   c.potential = "Phi = f - f* + (gamma(2w+1)/pa)||g-h||^2 + gamma[(1-paa/pa)+2w]/(n pa) mean||g_i-h_i||^2 + "

@@ -101,6 +101,7 @@ MethodEntry ef21_entry() {
   c.potential = "Phi^t = f(x^t) - f_low + gamma/(2 theta) (1/n) sum_i ||g_i^t - grad f_i(x^t)||^2";
   c.avg_grad_sq_bound = two_phi0_over_gamma_t;
   e.check.runs = {{"", "topk[k={k}]"}};
+  e.check.extra = {"pl-rate"};  // Theorem 2 (PL), recalled: theory/pl_rate_checks.hpp
   // The theory step is conservative on the tiny instances (first violations measured at 6x, none at
   // 4x), so the power check runs at 8x.
   e.check.one_step = OneStepPlan{.method = "ef21", .compressor = "topk[k=2]", .power_factor = 8};

@@ -172,7 +172,7 @@ MethodEntry lag_entry() {
   c.potential = "Phi^t = f(x^t) - f_low + sum_{d=1}^D beta_d ||x^{t+1-d} - x^{t-d}||^2, beta_d = sum_{j>=d} xi_j/(2 gamma)";
   c.avg_grad_sq_bound = two_phi0_over_gamma_t;
   e.check.runs = {{"lag", ""}, {"lag[rule=ps]", ""}};
-  e.check.extra = {"potential-sharp", "potential-power"};
+  e.check.extra = {"potential-sharp", "potential-power", "pl-rate"};
   return e;
 }
 
