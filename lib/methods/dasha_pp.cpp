@@ -195,6 +195,7 @@ MethodEntry dasha_pp_entry() {
   e.check.one_step =
       OneStepPlan{.method = "dasha_pp[participation=snice[s=2]]", .compressor = "randk[k=2]", .power_factor = 4,
                                  .dim = 6, .workers = 4, .rows = 3, .model_only = true};
+  e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
 
@@ -218,6 +219,7 @@ MethodEntry dasha_pp_page_entry() {
   c.bound = "(none certified; the paper's constants are not reproduced in the spec)";
   c.notes = "not certified: dasha-family.md 3.5 says the PAGE setting is not certified";
   e.check.runs = {{"dasha_pp_page[participation=snice[s=2]]", "randk[k={k}]"}};
+  e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
 
@@ -256,6 +258,7 @@ MethodEntry dasha_pp_mvr_entry() {
   e.check.one_step =
       OneStepPlan{.method = "dasha_pp_mvr[participation=snice[s=2]]", .compressor = "randk[k=2]", .power_factor = 6,
                                  .dim = 6, .workers = 4, .rows = 3, .model_only = true};
+  e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
 

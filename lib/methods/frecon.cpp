@@ -103,6 +103,10 @@ class FreconWorker final : public ReplicaWorker {
     cache_.swap(grad_);
     cache_round_ = env.round;
   }
+  void expose(StateView& out) const override {
+    ReplicaWorker::expose(out);
+    out.add("y", y_);
+  }
 
  private:
   static void grad(WorkerEnv& env, const Vec& x, Vec& out) {
@@ -151,6 +155,11 @@ class FreconServer final : public ServerLogic {
     dense_->add_decoded(down, -step_, x_);
   }
   const Vec& model() const override { return x_; }
+  void expose(StateView& out) const override {
+    out.add("x", x_);
+    out.add("y", y_);
+    out.add("g", g_);
+  }
 
  private:
   Vec x_, g_, y_, q_, u_;
@@ -216,6 +225,10 @@ MethodEntry frecon_entry() {
   c.bound = "not reproduced";
   c.potential = "";
   e.check.runs = {{"frecon[s=2]", "randk[k={k}]"}};
+  e.invariants = {mean_of_workers_invariant("y-mean", "y", "y",
+                                            "y^t = (1/n) sum_i y_i^t: the server's control variate is the mean of the "
+                                            "clients' (y_i += alpha_u u_i for i in S^t, y += (alpha_u/n) sum_S u_i)"),
+                  model_replicas_invariant()};
   return e;
 }
 

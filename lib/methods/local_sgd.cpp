@@ -78,6 +78,10 @@ class LocalSgdWorker final : public ReplicaWorker {
     Rng crng = env.compress_rng(*up_codec_);
     up_codec_->compress(local_, crng, up);
   }
+  void expose(StateView& out) const override {
+    ReplicaWorker::expose(out);
+    out.add("delta", local_);
+  }
 
  private:
   CompressorPtr up_codec_;
@@ -141,6 +145,10 @@ MethodEntry local_sgd_entry() {
   c.notes = "not binding: the constants are recalled; needs G and sigma estimates";
   e.check.runs = {{"local_sgd[H=5,batch=8]", ""}};
   e.check.extra = {"gd-consistency"};  // local_sgd[H=1,batch=0] has gd's iterates
+  e.invariants = {mean_of_workers_invariant("model-average", "g", "delta",
+                                            "the server's step is the exact model average: g^t = (1/n) sum_i "
+                                            "(xhat_i - x^t), the workers' net local moves"),
+                  model_replicas_invariant()};
   return e;
 }
 

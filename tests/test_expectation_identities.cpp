@@ -1,0 +1,32 @@
+// Exact expectation identities of the shipped code (issue 15 item 2; theory/expectation_identities.hpp):
+// the expected DASHA-PP update over participation, compressor, coins and rows is the DASHA update,
+// MARINA/PAGE estimators are unbiased given the past, DIANA's and FRECON's expected updates; each
+// told apart from the reference with its momentum / probability doubled.
+#include <catch2/catch.hpp>
+
+#include "theory/expectation_identities.hpp"
+
+using namespace commopt;
+
+TEST_CASE("expected updates of the shipped code equal the proofs' (parameters by hand)", "[expectation]") {
+  for (const char* m : {"dasha", "dasha_page", "dasha_mvr", "dasha_sync_mvr", "dasha_pp", "dasha_pp_page",
+                        "dasha_pp_mvr", "marina", "pp_marina", "vr_marina", "page", "diana", "frecon"}) {
+    INFO(m);
+    REQUIRE(has_expectation_identity(m));
+    const ExpectationResult r = expectation_identity(m, 2, 7);
+    INFO(r.spec << " outcomes " << r.outcomes);
+    CHECK(r.outcomes > 1);
+    CHECK(r.worst <= 1e-10);
+    CHECK(r.power_most > 1e-6);
+  }
+}
+
+TEST_CASE("expectation rows: a binding row and its power row", "[expectation]") {
+  const auto rows = expectation_rows("dasha_pp_page");
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].id == "expectation");
+  CHECK(rows[0].verdict == "pass");
+  CHECK(rows[1].id == "expectation-power");
+  CHECK(rows[1].verdict == "pass");
+  CHECK(expectation_rows("gd").empty());
+}
