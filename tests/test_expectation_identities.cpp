@@ -30,3 +30,23 @@ TEST_CASE("expectation rows: a binding row and its power row", "[expectation]") 
   CHECK(rows[1].verdict == "pass");
   CHECK(expectation_rows("gd").empty());
 }
+
+TEST_CASE("unbiased compressors: exact E decode(C(x)) = x where the draws are enumerable", "[expectation]") {
+  const auto rows = compressor_unbiased_rows();
+  int passed = 0;
+  bool randk = false, qsgd = false, bernoulli = false;
+  for (const auto& r : rows) {
+    INFO(r.id << " " << r.method << ": " << r.note);
+    CHECK(r.verdict != "FAIL");
+    if (r.verdict != "pass" || r.id != "expectation:unbiased") continue;
+    ++passed;
+    randk = randk || r.method == "randk[k=3]";
+    qsgd = qsgd || r.method == "qsgd[s=4]";
+    bernoulli = bernoulli || r.method == "bernoulli[p=0.5]";
+  }
+  CHECK(passed >= 6);
+  CHECK((randk && qsgd && bernoulli));
+  REQUIRE_FALSE(rows.empty());
+  CHECK(rows.back().id == "expectation:unbiased-power");
+  CHECK(rows.back().verdict == "pass");
+}

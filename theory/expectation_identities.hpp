@@ -28,6 +28,10 @@ bool has_expectation_identity(const std::string& method);
 // concurrently with other runs (commopt check runs it with the one-step certificates).
 std::vector<CheckRow> expectation_rows(const std::string& method);
 
+// E[decode(C(x))] = x for every registered example of an unbiased random compressor, exact over all
+// outcomes of its draws (theory/compressor_identities.cpp); skipped rows for continuous draws.
+std::vector<CheckRow> compressor_unbiased_rows();
+
 struct ExpectationResult {
   double worst = 0;        // max over states of |E − ref| / scale
   double power_most = 0;  // max over states (one state must tell them apart) of |E − ref(doubled parameter)| / scale
