@@ -235,7 +235,9 @@ MethodEntry dasha_sync_mvr_entry() {
   c.setting = "nonconvex stochastic; shared sync coin p = min(1/B', 1/(w+1)); dense mega-batch syncs";
   c.stepsize_rule = "heuristic, NOT certified: the PAGE [CERT] form with L_max -> L_sigma and p = p_sync";
   c.bound = "(none certified)";
-  c.notes = "not certified: dasha-family.md 3.4 gives no theorem; derive one with the 7 template first";
+  c.notes = "not certified: dasha-family.md 3.4 gives no theorem; derive one with the 7 template first. Binding "
+            "instead: invariant:g-mean and invariant:replicas on every round, and the exact expectation of a round "
+            "(expectation row: with probability p the mega-batch reset, else MVR with b = 0)";
   e.check.runs = {{"", "randk[k={k}]"}};
   e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;

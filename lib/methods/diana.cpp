@@ -123,6 +123,9 @@ MethodEntry diana_entry() {
   c.setting = "nonconvex; C_i unbiased (omega); alpha = 1/(1+omega); h_i^0 = 0";
   c.stepsize_rule = "gamma = 1/(10 L sqrt(1 + omega/n) (m^(2/3) + omega + 1)), m = 1";
   c.bound = "O(Delta0/(gamma T)); constants not reproduced";
+  c.notes = "recalled theorem, no potential tracked (its Lyapunov constants are not in the spec). Binding instead: "
+            "invariant:h-mean, invariant:replicas on every round, and the exact expectation of a round (E g^+ = "
+            "grad f(x^+), E h_i^+ = h_i + alpha(grad f_i(x^+) - h_i))";
   c.potential = "";
   e.check.runs = {{"", "randk[k={k}]"}};
   e.invariants = {mean_of_workers_invariant("h-mean", "h", "h",

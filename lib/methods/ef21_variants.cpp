@@ -219,6 +219,9 @@ MethodEntry ef21_bc_entry() {
   c.setting = "nonconvex; C_w, C_M contractive; server g += C_M(w - g)";
   c.stepsize_rule = "CODE ef21_bc.py: the EF21 gamma with alpha_w only (no downlink term): not a theorem's rule";
   c.bound = "not reproduced";
+  c.notes = "not certified: the EF21-BC theorem is not reproduced in dasha-family.md 3.8. Binding instead: "
+            "invariant:w-mean (w = mean g_i), invariant:broadcast-replicas (every worker's g equals the server's) and "
+            "invariant:replicas on every round";
   c.potential = "";
   e.check.runs = {{"", "topk[k={k}]"}};
   e.invariants = {

@@ -223,6 +223,9 @@ MethodEntry frecon_entry() {
   c.setting = "nonconvex; C_i unbiased (omega); s-nice clients; alpha_u = 1/(1+omega), lambda = s/(2(1+omega)n); g^0 = 0";
   c.stepsize_rule = "heuristic: 1/(L + L_hat sqrt((1-p) omega/(p s))), p = 1/(1+omega)";
   c.bound = "not reproduced";
+  c.notes = "not certified: no FRECON theorem is reproduced in dasha-family.md 3.9. Binding instead: "
+            "invariant:y-mean, invariant:replicas on every round, and the exact expectation of a round (E g^+ = "
+            "grad f(x^+) - grad f(x) + (1 - lambda) g + lambda grad f(x))";
   c.potential = "";
   e.check.runs = {{"frecon[s=2]", "randk[k={k}]"}};
   e.invariants = {mean_of_workers_invariant("y-mean", "y", "y",

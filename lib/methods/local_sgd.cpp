@@ -142,7 +142,9 @@ MethodEntry local_sgd_entry() {
   c.stepsize_rule = "eta = C/sqrt(T) <= 1/(2L)";
   c.bound = "E||grad f(z_T)||^2 <= [(f(x^0)-f*)/C + C L sum_r sigma_r^2/(b_r R^2)] 4/sqrt(T) + 8(4(1-g^2)/g^2 + 1) C^2 L^2 G^2 H^2 / T";
   c.potential = "";
-  c.notes = "not binding: the constants are recalled; needs G and sigma estimates";
+  c.notes = "not binding: the constants are recalled; needs G and sigma estimates. Binding instead: "
+            "invariant:model-average (the server's step is the exact mean of the workers' local moves), "
+            "invariant:replicas, and local_sgd[H=1,batch=0] == gd";
   e.check.runs = {{"local_sgd[H=5,batch=8]", ""}};
   e.check.extra = {"gd-consistency"};  // local_sgd[H=1,batch=0] has gd's iterates
   e.invariants = {mean_of_workers_invariant("model-average", "g", "delta",
