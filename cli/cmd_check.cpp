@@ -24,6 +24,8 @@
 #include "problems/registry.hpp"
 #include "theory/checks.hpp"
 #include "theory/extra_checks.hpp"
+#include "theory/expectation_identities.hpp"
+#include "theory/invariants.hpp"
 
 namespace po = boost::program_options;
 
@@ -70,6 +72,8 @@ std::vector<CheckRow> planned_rows(const Objective& p, const PlannedMethod& pm, 
     const auto comp = run.compressor.empty() ? std::nullopt : std::optional<std::string>(run.compressor);
     if (plan.run_checks)
       for (auto& r : run_rows(p, run.method, comp, opts)) rows.push_back(r);
+    // The method's exact state invariants on every round of its runs (theory/invariants.hpp).
+    for (auto& r : invariant_rows(p, run.method, comp.value_or(pm.entry->default_compressor), opts)) rows.push_back(r);
     for (const auto& x : plan.extra) {
       const ExtraCheck& check = find_extra_check(x);
       if (check.per_run)
@@ -85,7 +89,9 @@ std::vector<CheckRow> planned_rows(const Objective& p, const PlannedMethod& pm, 
   return rows;
 }
 
-// One independent piece of the check: problem < 0 is the one-step test of `pm` at `factor`.
+// One independent piece of the check: problem < 0 is the one-step test of `pm` at `factor`, or its
+// exact expectation identity when factor < 0 (theory/expectation_identities.hpp); pm == nullptr:
+// the unbiased compressors' exact E[decode(C(x))] = x rows.
 struct CheckTask {
   int problem;
   const PlannedMethod* pm;
@@ -108,7 +114,9 @@ std::vector<CheckRow> run_check_tasks(const std::vector<CheckTask>& tasks,
   std::size_t first_parallel = 0;
   for (; first_parallel < tasks.size() && tasks[first_parallel].problem < 0; ++first_parallel) try {
       const CheckTask& task = tasks[first_parallel];
-      out[first_parallel] = one_step_rows(*task.pm->entry->check.one_step, task.factor);
+      out[first_parallel] = !task.pm            ? compressor_unbiased_rows()
+                            : task.factor < 0 ? expectation_rows(task.pm->entry->name)
+                                              : one_step_rows(*task.pm->entry->check.one_step, task.factor);
     } catch (...) {
       errors[first_parallel] = std::current_exception();
     }
@@ -236,7 +244,9 @@ int cmd_check(const std::vector<std::string>& args) {
   // The independent pieces, in output order: check 1 (the exact one-step test of every method
   // whose plan has one, at the step of its first run), then checks 2-5 per problem and method.
   std::vector<CheckTask> tasks;
+  if (!vm.count("method")) tasks.push_back({-1, nullptr, 0});  // the compressors' unbiasedness
   for (const auto& pm : planned) {
+    if (has_expectation_identity(pm.entry->name)) tasks.push_back({-1, &pm, -1});
     if (!pm.entry->check.one_step) continue;
     const double factor = stepsize_factor(Spec::parse(pm.runs.front().method, "--method"));
     if (factor > 0) tasks.push_back({-1, &pm, factor});

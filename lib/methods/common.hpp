@@ -63,6 +63,7 @@ class ReplicaWorker : public WorkerLogic {
     (void)env;
     down_codec_->add_decoded(down, -step_, x_);  // x^{t+1} = x^t − γ·decode(broadcast)
   }
+  void expose(StateView& out) const override { out.add("x", x_); }
 
  protected:
   Vec x_;

@@ -46,6 +46,11 @@ class DashaWorker final : public ReplicaWorker {
     h_.swap(h_new_);
   }
   double potential_term(const Vec& grad_i) const override { return (g_ - grad_i).squaredNorm(); }
+  void expose(StateView& out) const override {
+    ReplicaWorker::expose(out);
+    out.add("g", g_);
+    out.add("h", h_);
+  }
 
  private:
   CompressorPtr comp_, init_codec_;
@@ -121,6 +126,8 @@ MethodEntry dasha_entry() {
   c.avg_grad_sq_bound = two_phi0_over_gamma_t;
   e.check.runs = {{"", "randk[k={k}]"}};
   e.check.one_step = OneStepPlan{.method = "dasha", .compressor = "randk[k=1]", .power_factor = 4};  // the spec's 4x (§7)
+  e.invariants = {estimator_mean_invariant(), model_replicas_invariant(),
+                  worker_gradient_invariant("h-is-gradient", "h", "h_i^t = grad f_i(x^t) (gradient setting, Alg. 1)")};
   return e;
 }
 

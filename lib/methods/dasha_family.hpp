@@ -168,6 +168,11 @@ class DashaFamilyWorker final : public ReplicaWorker {
     x_prev_ = x_;
   }
   double potential_term(const Vec& grad_i) const override { return (g_ - grad_i).squaredNorm(); }
+  void expose(StateView& out) const override {
+    ReplicaWorker::expose(out);
+    out.add("g", g_);
+    out.add("h", h_);
+  }
 
  private:
   // Full local gradient (rows = 0) or the mean over the drawn rows_; counts sample gradients.
@@ -221,6 +226,10 @@ class DashaFamilyServer final : public ServerLogic {
     dense_->add_decoded(down, -c_.step, x_);
   }
   const Vec& model() const override { return x_; }
+  void expose(StateView& out) const override {
+    out.add("x", x_);
+    out.add("g", g_);
+  }
 
  private:
   Vec x_, g_;

@@ -209,6 +209,7 @@ MethodEntry dasha_pp_entry() {
   e.check.one_step =
       OneStepPlan{.method = "dasha_pp[participation=snice[s=2]]", .compressor = "randk[k=2]", .power_factor = 4,
                                  .dim = 6, .workers = 4, .rows = 3, .model_only = true};
+  e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
 
@@ -230,8 +231,12 @@ MethodEntry dasha_pp_page_entry() {
   c.stepsize_rule = "heuristic, NOT certified: gradient-setting [CERT] with L_hat^2 -> L_hat^2 + (1-p)L_max^2/B, "
                     "plus 2(1-p)L_max^2/(p n B pa)";
   c.bound = "(none certified; the paper's constants are not reproduced in the spec)";
-  c.notes = "not certified: dasha-family.md 3.5 says the PAGE setting is not certified";
+  c.notes = "not certified: dasha-family.md 3.5 says the PAGE setting is not certified. Binding instead: "
+            "invariant:g-mean and invariant:replicas on every round, and the exact expectation of a round (expectation "
+            "row: over participation, PAGE coin, rows and RandK it is the full-participation DASHA update with "
+            "b = p p_a/(2 - p_a))";
   e.check.runs = {{"dasha_pp_page[participation=snice[s=2]]", "randk[k={k}]"}};
+  e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
 
@@ -270,6 +275,7 @@ MethodEntry dasha_pp_mvr_entry() {
   e.check.one_step =
       OneStepPlan{.method = "dasha_pp_mvr[participation=snice[s=2]]", .compressor = "randk[k=2]", .power_factor = 6,
                                  .dim = 6, .workers = 4, .rows = 3, .model_only = true};
+  e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
 

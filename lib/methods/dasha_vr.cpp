@@ -176,6 +176,7 @@ MethodEntry dasha_page_entry() {
   e.check.runs = {{"", "randk[k={k}]"}};
   e.check.one_step = OneStepPlan{.method = "dasha_page", .compressor = "randk[k=2]", .power_factor = 4,
                                  .dim = 6, .workers = 4, .rows = 3, .model_only = true};
+  e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
 
@@ -213,6 +214,7 @@ MethodEntry dasha_mvr_entry() {
   // The sigma^2 allowance makes 4x violations rare (1-3 in 600 states), so the power check runs at 6x.
   e.check.one_step = OneStepPlan{.method = kName, .compressor = "randk[k=2]", .power_factor = 6,
                                  .dim = 6, .workers = 4, .rows = 3, .model_only = true};
+  e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
 
@@ -233,8 +235,11 @@ MethodEntry dasha_sync_mvr_entry() {
   c.setting = "nonconvex stochastic; shared sync coin p = min(1/B', 1/(w+1)); dense mega-batch syncs";
   c.stepsize_rule = "heuristic, NOT certified: the PAGE [CERT] form with L_max -> L_sigma and p = p_sync";
   c.bound = "(none certified)";
-  c.notes = "not certified: dasha-family.md 3.4 gives no theorem; derive one with the 7 template first";
+  c.notes = "not certified: dasha-family.md 3.4 gives no theorem; derive one with the 7 template first. Binding "
+            "instead: invariant:g-mean and invariant:replicas on every round, and the exact expectation of a round "
+            "(expectation row: with probability p the mega-batch reset, else MVR with b = 0)";
   e.check.runs = {{"", "randk[k={k}]"}};
+  e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
 

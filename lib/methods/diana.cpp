@@ -34,6 +34,10 @@ class DianaWorker final : public ReplicaWorker {
     comp_->add_decoded(up, alpha_, h_);  // h_i^{t+1} = h_i^t + α m_i^t
   }
   double potential_term(const Vec& grad_i) const override { return (h_ - grad_i).squaredNorm(); }
+  void expose(StateView& out) const override {
+    ReplicaWorker::expose(out);
+    out.add("h", h_);
+  }
 
  private:
   CompressorPtr comp_;
@@ -59,6 +63,11 @@ class DianaServer final : public ServerLogic {
     dense_->add_decoded(down, -step_, x_);
   }
   const Vec& model() const override { return x_; }
+  void expose(StateView& out) const override {
+    out.add("x", x_);
+    out.add("h", h_);
+    out.add("g", g_);
+  }
 
  private:
   Vec x_, h_, g_, mbar_;
@@ -114,8 +123,15 @@ MethodEntry diana_entry() {
   c.setting = "nonconvex; C_i unbiased (omega); alpha = 1/(1+omega); h_i^0 = 0";
   c.stepsize_rule = "gamma = 1/(10 L sqrt(1 + omega/n) (m^(2/3) + omega + 1)), m = 1";
   c.bound = "O(Delta0/(gamma T)); constants not reproduced";
+  c.notes = "recalled theorem, no potential tracked (its Lyapunov constants are not in the spec). Binding instead: "
+            "invariant:h-mean, invariant:replicas on every round, and the exact expectation of a round (E g^+ = "
+            "grad f(x^+), E h_i^+ = h_i + alpha(grad f_i(x^+) - h_i))";
   c.potential = "";
   e.check.runs = {{"", "randk[k={k}]"}};
+  e.invariants = {mean_of_workers_invariant("h-mean", "h", "h",
+                                            "h^t = (1/n) sum_i h_i^t: the server's shift is the mean of the workers' "
+                                            "shifts (h_i += alpha m_i, h += alpha mean m_i)"),
+                  model_replicas_invariant()};
   return e;
 }
 

@@ -33,6 +33,10 @@ class Ef21Worker final : public ReplicaWorker {
     c.add_decoded(up, 1.0, g_);  // g_i^t = g_i^{t−1} + decode(c_i^t), exactly what the server adds
   }
   double potential_term(const Vec& grad_i) const override { return (g_ - grad_i).squaredNorm(); }
+  void expose(StateView& out) const override {
+    ReplicaWorker::expose(out);
+    out.add("g", g_);
+  }
 
  private:
   CompressorPtr comp_, init_codec_;
@@ -105,6 +109,7 @@ MethodEntry ef21_entry() {
   // The theory step is conservative on the tiny instances (first violations measured at 6x, none at
   // 4x), so the power check runs at 8x.
   e.check.one_step = OneStepPlan{.method = "ef21", .compressor = "topk[k=2]", .power_factor = 8};
+  e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
 

@@ -54,6 +54,11 @@ class Ef21PWorker final : public ReplicaWorker {
     x_ -= step_ * g_server_;
   }
   double potential_term(const Vec& grad_i) const override { return (g_ - grad_i).squaredNorm(); }
+  void expose(StateView& out) const override {
+    ReplicaWorker::expose(out);
+    out.add("g", g_);
+    if (bc_) out.add("g_server", g_server_);
+  }
 
  private:
   CompressorPtr comp_, init_;
@@ -82,6 +87,11 @@ class Ef21BcServer final : public ServerLogic {
     x_ -= step_ * g_;
   }
   const Vec& model() const override { return x_; }
+  void expose(StateView& out) const override {
+    out.add("x", x_);
+    out.add("w", w_);
+    out.add("g", g_);
+  }
 
  private:
   Vec x_, w_, g_, v_;
@@ -188,6 +198,7 @@ MethodEntry ef21_pp_entry() {
   e.check.runs = {{"ef21_pp[s=2]", "topk[k={k}]"}};
   // As conservative as EF21 (no violation at 4x measured): 8x; the model draws s = n/2 of 4.
   e.check.one_step = OneStepPlan{.method = "ef21_pp[s=1]", .compressor = "topk[k=1]", .power_factor = 8};
+  e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
 
@@ -208,8 +219,16 @@ MethodEntry ef21_bc_entry() {
   c.setting = "nonconvex; C_w, C_M contractive; server g += C_M(w - g)";
   c.stepsize_rule = "CODE ef21_bc.py: the EF21 gamma with alpha_w only (no downlink term): not a theorem's rule";
   c.bound = "not reproduced";
+  c.notes = "not certified: the EF21-BC theorem is not reproduced in dasha-family.md 3.8. Binding instead: "
+            "invariant:w-mean (w = mean g_i), invariant:broadcast-replicas (every worker's g equals the server's) and "
+            "invariant:replicas on every round";
   c.potential = "";
   e.check.runs = {{"", "topk[k={k}]"}};
+  e.invariants = {
+      mean_of_workers_invariant("w-mean", "w", "g", "w^t = (1/n) sum_i g_i^t: the server's uplink EF21 state is the mean of the workers' g_i"),
+      replicas_invariant("broadcast-replicas", "g", "g_server",
+                         "every worker's copy of the broadcast estimator g^t (g += C_M(w - g)) equals the server's"),
+      model_replicas_invariant()};
   return e;
 }
 

@@ -103,6 +103,10 @@ class FreconWorker final : public ReplicaWorker {
     cache_.swap(grad_);
     cache_round_ = env.round;
   }
+  void expose(StateView& out) const override {
+    ReplicaWorker::expose(out);
+    out.add("y", y_);
+  }
 
  private:
   static void grad(WorkerEnv& env, const Vec& x, Vec& out) {
@@ -151,6 +155,11 @@ class FreconServer final : public ServerLogic {
     dense_->add_decoded(down, -step_, x_);
   }
   const Vec& model() const override { return x_; }
+  void expose(StateView& out) const override {
+    out.add("x", x_);
+    out.add("y", y_);
+    out.add("g", g_);
+  }
 
  private:
   Vec x_, g_, y_, q_, u_;
@@ -214,8 +223,15 @@ MethodEntry frecon_entry() {
   c.setting = "nonconvex; C_i unbiased (omega); s-nice clients; alpha_u = 1/(1+omega), lambda = s/(2(1+omega)n); g^0 = 0";
   c.stepsize_rule = "heuristic: 1/(L + L_hat sqrt((1-p) omega/(p s))), p = 1/(1+omega)";
   c.bound = "not reproduced";
+  c.notes = "not certified: no FRECON theorem is reproduced in dasha-family.md 3.9. Binding instead: "
+            "invariant:y-mean, invariant:replicas on every round, and the exact expectation of a round (E g^+ = "
+            "grad f(x^+) - grad f(x) + (1 - lambda) g + lambda grad f(x))";
   c.potential = "";
   e.check.runs = {{"frecon[s=2]", "randk[k={k}]"}};
+  e.invariants = {mean_of_workers_invariant("y-mean", "y", "y",
+                                            "y^t = (1/n) sum_i y_i^t: the server's control variate is the mean of the "
+                                            "clients' (y_i += alpha_u u_i for i in S^t, y += (alpha_u/n) sum_S u_i)"),
+                  model_replicas_invariant()};
   return e;
 }
 

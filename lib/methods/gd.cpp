@@ -71,6 +71,8 @@ MethodEntry gd_entry() {
   };
   // GD's descent lemma breaks past 2/L: the power check runs at 2.5x.
   e.check.one_step = OneStepPlan{.method = "gd", .compressor = "", .power_factor = 2.5};
+  e.invariants = {model_replicas_invariant(),
+                  gradient_invariant("g-is-gradient", "g", nullptr, "g^t = (1/n) sum_i grad f_i(x^t) at every round")};
   return e;
 }
 

@@ -78,6 +78,10 @@ class LocalSgdWorker final : public ReplicaWorker {
     Rng crng = env.compress_rng(*up_codec_);
     up_codec_->compress(local_, crng, up);
   }
+  void expose(StateView& out) const override {
+    ReplicaWorker::expose(out);
+    out.add("delta", local_);
+  }
 
  private:
   CompressorPtr up_codec_;
@@ -138,9 +142,15 @@ MethodEntry local_sgd_entry() {
   c.stepsize_rule = "eta = C/sqrt(T) <= 1/(2L)";
   c.bound = "E||grad f(z_T)||^2 <= [(f(x^0)-f*)/C + C L sum_r sigma_r^2/(b_r R^2)] 4/sqrt(T) + 8(4(1-g^2)/g^2 + 1) C^2 L^2 G^2 H^2 / T";
   c.potential = "";
-  c.notes = "not binding: the constants are recalled; needs G and sigma estimates";
+  c.notes = "not binding: the constants are recalled; needs G and sigma estimates. Binding instead: "
+            "invariant:model-average (the server's step is the exact mean of the workers' local moves), "
+            "invariant:replicas, and local_sgd[H=1,batch=0] == gd";
   e.check.runs = {{"local_sgd[H=5,batch=8]", ""}};
   e.check.extra = {"gd-consistency"};  // local_sgd[H=1,batch=0] has gd's iterates
+  e.invariants = {mean_of_workers_invariant("model-average", "g", "delta",
+                                            "the server's step is the exact model average: g^t = (1/n) sum_i "
+                                            "(xhat_i - x^t), the workers' net local moves"),
+                  model_replicas_invariant()};
   return e;
 }
 

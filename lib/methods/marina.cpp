@@ -146,6 +146,7 @@ class MarinaServer final : public ServerLogic {
         dense_(dense_codec(static_cast<int>(x0.size()), value_bits)), step_(step), cfg_(cfg), part_(snice_sampler(cfg)) {}
   void absorb(std::span<const Message> ups, ServerEnv& env) override {
     const bool full = draw_round(cfg_, part_, env.seed, env.round, mask_);
+    exact_full_ = full && cfg_.oracle != Oracle::online;
     if (full) g_.setZero();
     const double scale = 1.0 / (full || cfg_.s <= 0 ? cfg_.n : std::min(cfg_.s, cfg_.n));
     const Compressor& codec = full ? *dense_ : *comp_;
@@ -158,6 +159,11 @@ class MarinaServer final : public ServerLogic {
     dense_->add_decoded(down, -step_, x_);
   }
   const Vec& model() const override { return x_; }
+  void expose(StateView& out) const override {
+    out.add("x", x_);
+    out.add("g", g_);
+    out.add_scalar("exact_full_round", exact_full_ ? 1.0 : 0.0);
+  }
   std::optional<double> potential(double gap, const Vec& grad, double) const override {
     return gap + step_ / (2 * cfg_.p) * (g_ - grad).squaredNorm();
   }
@@ -169,9 +175,16 @@ class MarinaServer final : public ServerLogic {
   MarinaConfig cfg_;
   Participation part_;
   std::vector<char> mask_;
+  bool exact_full_ = false;  // the latest absorb was a full round of exact local gradients
 };
 
 }  // namespace
+
+std::vector<Invariant> marina_invariants() {
+  return {model_replicas_invariant(),
+          gradient_invariant("full-round-gradient", "g", "exact_full_round",
+                             "after a full round (coin c^t = 1, and round 0) g^t = (1/n) sum_i grad f_i(x^t) exactly")};
+}
 
 MethodInstance build_marina_variant(const MethodSetup& s, MarinaVariant v) {
   using Variant = MarinaVariant;
@@ -297,6 +310,7 @@ MethodEntry marina_entry() {
   e.check.runs = {{"", "randk[k={k}]"}, {"", "permk"}};
   // The [CERT] is tight: the power check runs at the spec's 2x.
   e.check.one_step = OneStepPlan{.method = "marina", .compressor = "randk[k=1]", .power_factor = 2};
+  e.invariants = marina_invariants();
   return e;
 }
 

@@ -12,6 +12,10 @@ enum class MarinaVariant { marina, vr_marina, pp_marina, page };
 // Builds `v` from the run's setup (marina.cpp).
 MethodInstance build_marina_variant(const MethodSetup& s, MarinaVariant v);
 
+// The family's invariants (marina.cpp): replicas, and g^t = ∇f(x^t) exactly after a full round of
+// the gradient and finite-sum oracles (the online oracle's full rounds use a mega-batch).
+std::vector<Invariant> marina_invariants();
+
 inline constexpr const char* kMarinaPaper = "Gorbunov, Burlachenko, Li, Richtarik, MARINA, ICML 2021";
 
 // A family card with the MARINA potential and its 2Φ^0/(γT) bound; Φ is not monotone on one run.

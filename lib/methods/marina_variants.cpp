@@ -34,6 +34,7 @@ MethodEntry vr_marina_entry() {
                     "online: p = min(1/(1+B'), 1/(1+omega)), L_sigma for L_max";
   c.bound = "finite: (1/T) sum E||grad f||^2 <= 2 Phi^0/(gamma T); online adds a sigma^2/(n B') term";
   e.check.runs = {{"vr_marina[batch=4]", "randk[k={k}]"}};
+  e.invariants = marina_invariants();
   return e;
 }
 
@@ -55,6 +56,7 @@ MethodEntry pp_marina_entry() {
   e.check.runs = {{"pp_marina[s=2]", "randk[k={k}]"}};
   // Tight like MARINA's [CERT] (measured): the power check runs at 2x; the model draws s = n/2 of 4.
   e.check.one_step = OneStepPlan{.method = "pp_marina[s=1]", .compressor = "randk[k=1]", .power_factor = 2};
+  e.invariants = marina_invariants();
   return e;
 }
 
@@ -75,6 +77,7 @@ MethodEntry page_entry() {
   c.stepsize_rule = "gamma = 1/(L_avg (1 + sqrt((1-p)/(p B))))";
   c.bound = "(1/T) sum E||grad f||^2 <= 2 Phi^0/(gamma T)";
   e.check.runs = {{"page[batch=4]", ""}};
+  e.invariants = marina_invariants();
   return e;
 }
 

@@ -22,6 +22,7 @@
 #include "core/objective.hpp"
 #include "core/rng.hpp"
 #include "core/spec.hpp"
+#include "methods/invariants.hpp"
 #include "methods/theorem.hpp"
 
 namespace commopt {
@@ -56,6 +57,9 @@ class WorkerLogic {
   virtual double potential_term(const Vec& grad_i) const { (void)grad_i; return 0.0; }
   // The error memory of error-feedback methods (for the virtual-sequence checks); null otherwise.
   virtual const Vec* error_memory() const { return nullptr; }
+  // Names the state vectors the method's invariants read (methods/invariants.hpp), e.g. "x", "g".
+  // Called by the checks only, after a round; never on the run's hot path.
+  virtual void expose(StateView& out) const { (void)out; }
 };
 
 class ServerLogic {
@@ -67,6 +71,8 @@ class ServerLogic {
   virtual void broadcast(ServerEnv& env, Message& down) = 0;
   virtual const Vec& model() const = 0;
   virtual const Vec* error_memory() const { return nullptr; }
+  // Names the server's state for the invariants; the default shows the model as "x".
+  virtual void expose(StateView& out) const { out.add("x", model()); }
   // The method's Lyapunov value Φ^t from f(x^t) − f_low, ∇f(x^t) and the mean of the workers'
   // potential terms; nullopt for methods without one.
   virtual std::optional<double> potential(double gap, const Vec& grad, double mean_worker_terms) const {
@@ -112,6 +118,9 @@ struct MethodEntry {
   MethodInstance (*build)(const MethodSetup&) = nullptr;
   TheoremCard card;  // card.method is filled by the registry from `name`
   CheckPlan check;
+  // Exact state invariants of the algorithm (methods/invariants.hpp), checked after every round of
+  // the check suite's simulated runs (theory/invariants.cpp).
+  std::vector<Invariant> invariants;
 };
 
 const std::vector<MethodEntry>& method_registry();

@@ -36,6 +36,10 @@ class StepServer final : public ServerLogic {
   }
   const Vec& model() const override { return x_; }
   const Vec& estimator() const { return g_; }
+  void expose(StateView& out) const override {
+    out.add("x", x_);
+    out.add("g", g_);
+  }
   std::optional<double> potential(double gap, const Vec& grad, double worker_terms) const override {
     return potential_ ? potential_(gap, grad, worker_terms, g_) : std::nullopt;
   }
