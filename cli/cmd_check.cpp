@@ -165,7 +165,7 @@ void print_rows(const std::vector<CheckRow>& rows) {
 
 int cmd_check(const std::vector<std::string>& args) {
   std::string suite, method, compressor, problem, json, data_dir;
-  int workers = 4, seeds = 0, jobs = default_check_jobs();
+  int workers = 10, seeds = 0, jobs = default_check_jobs();
   long long rounds = 0;
   bool verbose = false;
   po::options_description desc("commopt check options");
@@ -175,8 +175,8 @@ int cmd_check(const std::vector<std::string>& args) {
       ("method", po::value(&method), "check only this method spec, e.g. 'ef21[stepsize=theory*4]'")
       ("compressor", po::value(&compressor), "its compressor (default: the method's)")
       ("problem", po::value(&problem), "check on this problem instead of the suite's")
-      ("workers,n", po::value(&workers)->default_value(4), "workers, with --problem")
-      ("seeds", po::value(&seeds), "seeds for random methods (quick 8, full 20)")
+      ("workers,n", po::value(&workers)->default_value(10), "workers, with --problem (the suite's problems set their own)")
+      ("seeds", po::value(&seeds), "how many seeds (0..R-1) for random methods (quick 8, full 20)")
       ("rounds", po::value(&rounds), "rounds per run (quick 300, full 1000)")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets")
       ("jobs,j", po::value(&jobs), "independent runs in parallel (default: the hardware threads); same output for any -j")

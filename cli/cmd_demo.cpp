@@ -39,8 +39,8 @@ int cmd_demo(const std::vector<std::string>& args) {
       ("data", po::value(&data)->default_value("a9a"), "dataset name or path")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets")
       ("workers,n", po::value(&workers)->default_value(10), "number of workers")
-      ("budget", po::value(&budget)->default_value(1e6), "uplink bits per worker each method may spend")
-      ("threshold", po::value(&threshold)->default_value(1e-3), "report the bits to reach ||grad f||^2 <= this")
+      ("max-bits", po::value(&budget)->default_value(1e6), "uplink bits per worker each method may spend (old name: --budget)")
+      ("target", po::value(&threshold)->default_value(1e-3), "report the bits to reach ||grad f||^2 <= this (old name: --threshold)")
       ("time-limit", po::value(&time_limit), "seconds per method at most (default: none, so that the table does not depend on the machine's load)")
       ("rounds", po::value(&max_rounds)->default_value(30000),
        "safety cap on the rounds per method (LAG may skip almost every upload); the row says when it is hit")

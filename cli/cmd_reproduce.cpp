@@ -36,7 +36,7 @@ int cmd_reproduce(const std::vector<std::string>& args) {
       ("list", po::bool_switch(&list), "list the reproductions with their papers")
       ("all", po::bool_switch(&all), "run every reproduction")
       ("quick", po::bool_switch(&quick), "tiny budgets, one seed: checks the pipeline in seconds (verdicts not meaningful)")
-      ("seeds", po::value(&seeds)->default_value(0), "seeds per configuration (0: the reproduction's default, 3; 1 with --quick)")
+      ("seeds", po::value(&seeds)->default_value(0), "how many seeds (0..K-1) per configuration (0: the reproduction's default, 3; 1 with --quick)")
       ("out,o", po::value(&out_dir)->default_value("reproductions"), "output directory; each reproduction writes <out>/<name>/")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets");
   po::positional_options_description pos;

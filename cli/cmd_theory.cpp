@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/seed_option.hpp"
 #include "core/error.hpp"
 #include "methods/method.hpp"
 #include "problems/registry.hpp"
@@ -18,7 +19,7 @@ namespace po = boost::program_options;
 namespace commopt::cli {
 
 int cmd_theory(const std::vector<std::string>& args) {
-  std::string method, compressor, problem, data_dir;
+  std::string method, compressor, problem, data_dir, split, seed_text;
   int workers = 10, value_bits = 32;
   double eps = 1e-3;
   po::options_description desc("commopt theory options");
@@ -28,7 +29,9 @@ int cmd_theory(const std::vector<std::string>& args) {
       ("compressor", po::value(&compressor), "compressor spec (default: the method's)")
       ("problem", po::value(&problem)->required(), "problem spec")
       ("workers,n", po::value(&workers)->default_value(10), "workers")
-      ("eps", po::value(&eps)->default_value(1e-3), "target for (1/T) sum_t ||grad f(x^t)||^2")
+      ("target", po::value(&eps)->default_value(1e-3), "target for (1/T) sum_t ||grad f(x^t)||^2 (old name: --eps)")
+      ("split", po::value(&split)->default_value("contiguous"), "contiguous, shuffled or label-sorted (as run)")
+      ("seed", po::value(&seed_text)->default_value("0"), "seed of the shuffled split (0 to 2^64-1)")
       ("value-bits", po::value(&value_bits)->default_value(32), "bits per value on the wire")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets");
   po::variables_map vm;
@@ -38,9 +41,12 @@ int cmd_theory(const std::vector<std::string>& args) {
     return 0;
   }
   po::notify(vm);
-  if (!(eps > 0)) throw UsageError("--eps must be > 0");
+  if (!(eps > 0 && std::isfinite(eps))) throw UsageError(fmt::format("--target {}: give a finite number > 0", eps));
+  if (workers < 1) throw UsageError(fmt::format("--workers {}: need at least 1 worker", workers));
   ProblemOptions popts;
   popts.data_dir = data_dir;
+  popts.split = split;
+  popts.seed = parse_seed(seed_text);
   auto p = make_problem(Spec::parse(problem, "--problem"), workers, popts);
   MethodSetup s;
   s.problem = p.get();
