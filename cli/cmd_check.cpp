@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "trace/result_file.hpp"
+#include "cli/command_output.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "methods/method.hpp"
@@ -164,10 +165,10 @@ void print_rows(const std::vector<CheckRow>& rows) {
 }  // namespace
 
 int cmd_check(const std::vector<std::string>& args) {
-  std::string suite, method, compressor, problem, json, data_dir;
+  std::string suite, method, compressor, problem, data_dir;
+  OutputFlags out_flags;
   int workers = 10, seeds = 0, jobs = default_check_jobs();
   long long rounds = 0;
-  bool verbose = false;
   po::options_description desc("commopt check options");
   desc.add_options()
       ("help,h", "this help")
@@ -179,9 +180,8 @@ int cmd_check(const std::vector<std::string>& args) {
       ("seeds", po::value(&seeds), "how many seeds (0..R-1) for random methods (quick 8, full 20)")
       ("rounds", po::value(&rounds), "rounds per run (quick 300, full 1000)")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets")
-      ("jobs,j", po::value(&jobs), "independent runs in parallel (default: the hardware threads); same output for any -j")
-      ("json", po::value(&json), "also write the rows as JSON")
-      ("verbose,v", po::bool_switch(&verbose), "print the note of every check");
+      ("jobs,j", po::value(&jobs), "independent runs in parallel (default: the hardware threads); same output for any -j");
+  add_output_options(desc, out_flags);  // --json (the rows), -q, -v (the note of every check)
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   if (vm.count("help")) {
@@ -190,8 +190,6 @@ int cmd_check(const std::vector<std::string>& args) {
     return 0;
   }
   po::notify(vm);
-  // The summary's path is checked before the work, so that no result is lost to a bad path after it.
-  if (vm.count("json") && json != "-") check_result_target(json, /*overwrite=*/true, "--json");
   if (suite != "quick" && suite != "full")
     throw UsageError("--suite " + suite + ": use quick or full");
   const bool full = suite == "full";
@@ -235,16 +233,14 @@ int cmd_check(const std::vector<std::string>& args) {
   }
   for (int k = 0; k < static_cast<int>(problems.size()); ++k)
     for (const auto& pm : planned) tasks.push_back({k, &pm, 0});
+  CommandOutput output(out_flags);
   std::vector<CheckRow> rows = run_check_tasks(tasks, problem_specs, popts, opts, jobs);
   print_rows(rows);
-  if (verbose)
+  if (output.verbose())
     for (const auto& r : rows) fmt::print("  {} {}: {}\n", r.id, r.method, r.note);
-  if (vm.count("json")) {
-    nlohmann::json j = nlohmann::json::array();
-    for (const auto& r : rows) j.push_back(to_json(r));
-    if (json == "-") fmt::print("{}\n", j.dump(2));
-    else write_result_file(json, j.dump(2) + "\n", /*overwrite=*/true, "--json");
-  }
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& r : rows) j.push_back(to_json(r));
+  output.write(j);
   int failed = 0;
   for (const auto& r : rows) failed += r.failed();
   if (failed) {

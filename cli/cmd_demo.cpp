@@ -8,6 +8,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "cli/command_output.hpp"
 #include "cli/commands.hpp"
 #include "cli/seed_option.hpp"
 #include "cli/run_identity.hpp"
@@ -33,6 +34,7 @@ int cmd_demo(const std::vector<std::string>& args) {
   double budget = 1e6, threshold = 1e-3, time_limit = 0;
   long long max_rounds = 30000;
   std::string seed_text;
+  OutputFlags out_flags;
   po::options_description desc("commopt demo options");
   desc.add_options()
       ("help,h", "this help")
@@ -46,6 +48,7 @@ int cmd_demo(const std::vector<std::string>& args) {
        "safety cap on the rounds per method (LAG may skip almost every upload); the row says when it is hit")
       ("seed", po::value(&seed_text)->default_value("0"), "seed (0 to 2^64-1)")
       ("out-dir", po::value(&out_dir)->default_value("runs/demo"), "where the traces go");
+  add_output_options(desc, out_flags);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   if (vm.count("help")) {
@@ -57,6 +60,7 @@ int cmd_demo(const std::vector<std::string>& args) {
   ProblemOptions popts;
   popts.data_dir = data_dir;
   popts.seed = seed;
+  CommandOutput output(out_flags);
   const Spec problem_spec = Spec::parse(fmt::format("logreg_nc[data={},lambda=0.1]", data), "--data");
   auto problem = make_problem(problem_spec, workers, popts);
   const std::vector<DemoEntry> entries = {
@@ -74,6 +78,9 @@ int cmd_demo(const std::vector<std::string>& args) {
              problem->name(), workers, problem->dim(), budget, seed);
   fmt::print("{:<26} {:<18} {:>22} {:>14} {:>9} {:>8}  {}\n", "method", "compressor",
              fmt::format("bits to |grad|^2<={:g}", threshold), "final |grad|^2", "rounds", "seconds", "status");
+  nlohmann::json doc = {{"problem", problem->name()}, {"workers", workers},     {"dim", problem->dim()},
+                        {"max_bits", budget},        {"target", threshold},   {"seed", seed},
+                        {"out_dir", out_dir},        {"rows", nlohmann::json::array()}};
   install_interrupt_handlers();  // Ctrl-C: the current method's trace is finished, the demo stops there
   for (const auto& e : entries) {
     JobSpec job;
@@ -93,20 +100,32 @@ int cmd_demo(const std::vector<std::string>& args) {
     job.extra_meta["problem_identity"] = problem_identity(problem_spec, workers, popts);
     const JobResult r = run_job(*problem, job);
     std::string reach = "not reached";
+    nlohmann::json reach_bits = nullptr;
     for (const auto& row : r.rows)
       if (row.grad_norm_sq <= threshold) {
         reach = fmt::format("{:.4g}", row.bits_up);
+        reach_bits = row.bits_up;
         break;
       }
+    doc["rows"].push_back({{"method", e.method},
+                           {"compressor", e.compressor ? nlohmann::json(*e.compressor) : nlohmann::json(nullptr)},
+                           {"bits_to_target", reach_bits},
+                           {"final_grad_norm_sq", r.run.last.grad_norm_sq},
+                           {"rounds", r.run.rounds},
+                           {"seconds", r.run.seconds},
+                           {"status", to_string(r.run.status)},
+                           {"trace", r.csv_path}});
     fmt::print("{:<26} {:<18} {:>22} {:>14.4e} {:>9} {:>8.2f}  {}\n", e.method, e.compressor.value_or("none (dense)"),
                reach, r.run.last.grad_norm_sq, r.run.rounds, r.run.seconds, to_string(r.run.status));
     std::fflush(stdout);
     if (r.run.status == RunStatus::interrupted) {
       fmt::print("interrupted: the traces so far are in {}\n", out_dir);
+      output.write(doc);
       return kInterruptedExitCode;
     }
   }
   fmt::print("traces and metadata: {}/<method>.csv and .json\n", out_dir);
+  output.write(doc);
   return 0;
 }
 
