@@ -22,6 +22,7 @@
 #include "methods/method.hpp"
 #include "net/worker_pool.hpp"
 #include "problems/registry.hpp"
+#include "run/progress.hpp"
 #include "theory/checks.hpp"
 #include "theory/extra_checks.hpp"
 
@@ -102,13 +103,16 @@ int default_check_jobs() { return static_cast<int>(std::max(1u, std::thread::har
 // exception in task order is rethrown after all threads ended.
 std::vector<CheckRow> run_check_tasks(const std::vector<CheckTask>& tasks,
                                       const std::vector<std::pair<Spec, int>>& problem_specs,
-                                      const ProblemOptions& popts, const RunCheckOptions& opts, int jobs) {
+                                      const ProblemOptions& popts, const RunCheckOptions& opts, int jobs,
+                                      bool show_progress) {
   std::vector<std::vector<CheckRow>> out(tasks.size());
+  RunsProgress progress(show_progress && stderr_is_terminal(), "check", tasks.size(), "checks");
   std::vector<std::exception_ptr> errors(tasks.size());
   std::size_t first_parallel = 0;
   for (; first_parallel < tasks.size() && tasks[first_parallel].problem < 0; ++first_parallel) try {
       const CheckTask& task = tasks[first_parallel];
       out[first_parallel] = one_step_rows(*task.pm->entry->check.one_step, task.factor);
+      progress.finished_one();
     } catch (...) {
       errors[first_parallel] = std::current_exception();
     }
@@ -125,6 +129,7 @@ std::vector<CheckRow> run_check_tasks(const std::vector<CheckTask>& tasks,
           p = make_problem(spec, n, popts);
         }
         out[t] = planned_rows(*p, *task.pm, opts);
+        progress.finished_one();
       } catch (...) {
         errors[t] = std::current_exception();
       }
@@ -138,6 +143,7 @@ std::vector<CheckRow> run_check_tasks(const std::vector<CheckTask>& tasks,
     for (int k = 0; k < threads; ++k) pool.emplace_back(worker);
     for (auto& th : pool) th.join();
   }
+  progress.done();
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
   std::vector<CheckRow> rows;
@@ -234,7 +240,7 @@ int cmd_check(const std::vector<std::string>& args) {
   for (int k = 0; k < static_cast<int>(problems.size()); ++k)
     for (const auto& pm : planned) tasks.push_back({k, &pm, 0});
   CommandOutput output(out_flags);
-  std::vector<CheckRow> rows = run_check_tasks(tasks, problem_specs, popts, opts, jobs);
+  std::vector<CheckRow> rows = run_check_tasks(tasks, problem_specs, popts, opts, jobs, output.progress());
   print_rows(rows);
   if (output.verbose())
     for (const auto& r : rows) fmt::print("  {} {}: {}\n", r.id, r.method, r.note);

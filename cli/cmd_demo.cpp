@@ -82,8 +82,11 @@ int cmd_demo(const std::vector<std::string>& args) {
                         {"max_bits", budget},        {"target", threshold},   {"seed", seed},
                         {"out_dir", out_dir},        {"rows", nlohmann::json::array()}};
   install_interrupt_handlers();  // Ctrl-C: the current method's trace is finished, the demo stops there
-  for (const auto& e : entries) {
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    const DemoEntry& e = entries[k];
     JobSpec job;
+    job.progress = output.progress();  // each method's line says which of the six it is
+    job.progress_label = fmt::format("{}/{} {}", k + 1, entries.size(), Spec::parse(e.method, "--method").name());
     job.method = e.method;
     job.compressor = e.compressor;
     job.seed = seed;

@@ -194,8 +194,8 @@ int run(const std::vector<std::string>& args) {
                 {"loss", last.loss}, {"grad_norm_sq", last.grad_norm_sq}, {"seconds", r.run.seconds},
                 {"trace", r.csv_path}, {"metadata", r.json_path}});
   {
-    fmt::print("status={} rounds={} bits_up/worker={:.6g} bits_down/worker={:.6g} loss={:.6g} grad_norm_sq={:.6g} "
-               "seconds={:.3f} ({})\ntrace: {}  metadata: {}\n",
+    fmt::print("status={} rounds={} bits_up/worker={:.6g} bits_down/worker={:.6g}\n"
+               "loss={:.6g} grad_norm_sq={:.6g} seconds={:.3f} ({})\ntrace: {}  metadata: {}\n",
                to_string(r.run.status), r.run.rounds, last.bits_up, last.bits_down, last.loss, last.grad_norm_sq, r.run.seconds,
                r.run.message, r.csv_path, r.json_path);
   }
