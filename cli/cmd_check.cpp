@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "trace/result_file.hpp"
+#include "cli/check_table.hpp"
 #include "cli/command_output.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
@@ -154,20 +155,6 @@ std::vector<CheckRow> run_check_tasks(const std::vector<CheckTask>& tasks,
   return rows;
 }
 
-void print_rows(const std::vector<CheckRow>& rows) {
-  fmt::print("{:<26} {:<34} {:<40} {:>11} {:>11} {:>9}  {:<11} {}\n", "check", "method", "problem", "measured", "bound",
-             "ratio", "verdict", "provenance");
-  for (const auto& r : rows)
-    fmt::print("{:<26} {:<34} {:<40} {:>11.4g} {:>11.4g} {:>9.3g}  {:<11} {}\n", r.id, r.method, r.problem, r.measured,
-               r.bound, r.ratio(), r.verdict, r.provenance);
-  bool header = false;
-  for (const auto& r : rows) {
-    if (r.verdict == "pass") continue;
-    if (!header) fmt::print("\nnotes:\n"), header = true;
-    fmt::print("  [{}] {} {}: {}\n", r.verdict, r.id, r.method, r.note);
-  }
-}
-
 }  // namespace
 
 int cmd_check(const std::vector<std::string>& args) {
@@ -241,11 +228,11 @@ int cmd_check(const std::vector<std::string>& args) {
     for (const auto& pm : planned) tasks.push_back({k, &pm, 0});
   CommandOutput output(out_flags);
   std::vector<CheckRow> rows = run_check_tasks(tasks, problem_specs, popts, opts, jobs, output.progress());
-  print_rows(rows);
+  print_check_table(rows);
   if (output.verbose())
     for (const auto& r : rows) fmt::print("  {} {}: {}\n", r.id, r.method, r.note);
   nlohmann::json j = nlohmann::json::array();
-  for (const auto& r : rows) j.push_back(to_json(r));
+  for (const auto& r : rows) j.push_back(check_row_json(r));
   output.write(j);
   int failed = 0;
   for (const auto& r : rows) failed += r.failed();

@@ -88,7 +88,10 @@ int cmd_theory(const std::vector<std::string>& args) {
                         {"gamma", gamma},
                         {"gamma_rule", rule},
                         {"phi0", phi0},
-                        {"target", eps}};
+                        {"target", eps},
+                        {"parameters", nlohmann::json::object()}};
+  for (const auto& [key, value] : inst.info.items())  // the resolved scalars (p, omega, s, ...)
+    if (value.is_number() || value.is_boolean()) doc["parameters"][key] = value;
   fmt::print("{} — {}\n  {}\n  provenance: {}{}\n", card->method, card->paper, public_text(card->theorem),
              provenance_name(card->provenance), binding(card->provenance) ? "" : " (printed for comparison, not binding)");
   fmt::print("  setting:   {}\n  step size: {}\n  bound:     {}\n", public_text(card->setting),

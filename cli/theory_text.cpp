@@ -10,11 +10,15 @@ std::string public_text(const std::string& text) {
   // "of dasha-family.md 3.6", ", dasha-family.md §3.8", "see ef-local-lazy.md §7.1, §7.3"
   static const std::regex note(R"((,\s*|\s*\b(?:of|in|see)\s+|\s*)[A-Za-z][A-Za-z-]*\.md(\s*(?:§)?\d+(\.\d+)*(\s*(,|/)\s*(?:§)\d+(\.\d+)*)*)?)");
   static const std::regex file(R"((,\s*)?\s*\b(?:lib|theory|cli|problems)/[\w/.-]+\.(?:cpp|hpp))");  // source files
-  std::string s = std::regex_replace(std::regex_replace(text, note, ""), file, "");
+  // A note as the subject of a sentence ("dasha-family.md 3.5 says ...") becomes "the derivation note".
+  static const std::regex subject(R"([A-Za-z][A-Za-z-]*\.md(\s*(?:§)?\d+(\.\d+)*)?(?=\s+(says|gives)\b))");
+  std::string s = std::regex_replace(text, subject, "the derivation note");
+  s = std::regex_replace(std::regex_replace(s, note, ""), file, "");
+  s = std::regex_replace(s, std::regex(R"(\s*\(\w+:\s*\))"), "");  // "(card: )" left empty
   s = std::regex_replace(s, std::regex(R"(\(\s*\)|\[\s*\])"), "");  // brackets left empty
   s = std::regex_replace(s, std::regex(R"(\s+([,;:)\]]))"), "$1");
   s = std::regex_replace(s, std::regex(R"(\s{2,})"), " ");
-  while (!s.empty() && (s.back() == ' ' || s.back() == ',' || s.back() == ';')) s.pop_back();
+  while (!s.empty() && (s.back() == ' ' || s.back() == ',' || s.back() == ';' || s.back() == ':')) s.pop_back();
   while (!s.empty() && (s.front() == ' ' || s.front() == ':')) s.erase(s.begin());
   return s;
 }
