@@ -8,6 +8,7 @@
 
 #include "cli/command_output.hpp"
 #include "cli/commands.hpp"
+#include "cli/theory_text.hpp"
 #include "cli/seed_option.hpp"
 #include "cli/run_identity.hpp"
 #include "core/error.hpp"
@@ -194,6 +195,7 @@ int run(const std::vector<std::string>& args) {
                 {"loss", last.loss}, {"grad_norm_sq", last.grad_norm_sq}, {"seconds", r.run.seconds},
                 {"trace", r.csv_path}, {"metadata", r.json_path}});
   {
+    if (output.verbose()) fmt::print("parameters: {}\n", parameter_list(r.meta.value("method_info", nlohmann::json::object())));
     fmt::print("status={} rounds={} bits_up/worker={:.6g} bits_down/worker={:.6g}\n"
                "loss={:.6g} grad_norm_sq={:.6g} seconds={:.3f} ({})\ntrace: {}  metadata: {}\n",
                to_string(r.run.status), r.run.rounds, last.bits_up, last.bits_down, last.loss, last.grad_norm_sq, r.run.seconds,

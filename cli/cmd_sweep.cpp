@@ -81,7 +81,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
     return 0;
   }
   CommandOutput output(out_flags);
-  ExecOptions opts{jobs, data_dir, output.progress() && isatty(STDERR_FILENO) != 0};
+  ExecOptions opts{jobs, data_dir, output.progress() && isatty(STDERR_FILENO) != 0, output.verbose()};
   {
     std::error_code ec;
     std::filesystem::create_directories(cfg.out_dir, ec);

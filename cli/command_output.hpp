@@ -4,7 +4,8 @@
 //                 everything printed for people goes to stderr, so stdout is exactly the document;
 //   -q, --quiet   no progress display and no table (errors and warnings still go to stderr; files
 //                 and --json are still written);
-//   -v, --verbose the details the command has (check: every row's note; sweep: each run as it ends).
+//   -v, --verbose the details the command has (check: every row's note; sweep: each run as it ends;
+//                 run: the resolved method parameters).
 #pragma once
 #include <string>
 
@@ -18,7 +19,8 @@ struct OutputFlags {
   bool quiet = false, verbose = false;
 };
 
-void add_output_options(boost::program_options::options_description& desc, OutputFlags& flags);
+// -q and -v, and --json unless `with_json` is false (plot: its outputs are files).
+void add_output_options(boost::program_options::options_description& desc, OutputFlags& flags, bool with_json = true);
 
 // Set up once the options are parsed (before the work): checks the --json path and points stdout at
 // stderr (--json -) or at nothing (-q). Restores stdout when destroyed.

@@ -169,6 +169,12 @@ std::vector<RunOutcome> execute_sweep(const SweepConfig& cfg, const SweepGrid& g
         if (!error) error = std::current_exception();
         return;
       }
+      if (opts.verbose) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        fmt::print("run {}: {} rounds, {} ({})\n", r.trace, out[i].meta.value("rounds", 0LL),
+                   out[i].meta.value("termination", std::string("?")), r.method);
+        std::fflush(stdout);
+      }
       progress.finished_one();
     }
   };
