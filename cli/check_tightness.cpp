@@ -4,12 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include "theory/tightness.hpp"
-#include "trace/result_file.hpp"
 
 namespace commopt::cli {
 
 int print_tightness(const std::vector<TightnessTarget>& targets, const Objective& problem, long long rounds, int seeds,
-                    const std::string& json) {
+                    CommandOutput& output) {
   fmt::print("tightness of the certified steps: safe multiple = largest c with the certified potential still "
              "non-increasing at c x the theory step (bisection to 2%, exact over all states of tiny instances); runs: largest c "
              "at which the run-based potential check on the problem at hand ({} rounds, {} seeds if random) sees no "
@@ -45,10 +44,7 @@ int print_tightness(const std::vector<TightnessTarget>& targets, const Objective
                    {"run_safe_multiple", run ? nlohmann::json(run->safe_multiple) : nlohmann::json()},
                    {"run_fails_at", run ? nlohmann::json(run->fails_at) : nlohmann::json()}});
   }
-  if (!json.empty()) {
-    if (json == "-") fmt::print("{}\n", out.dump(2));
-    else write_result_file(json, out.dump(2) + "\n", /*overwrite=*/true, "--json");
-  }
+  output.write(out);
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/command_output.hpp"
 #include "core/objective.hpp"
 #include "methods/method.hpp"
 
@@ -17,8 +18,8 @@ struct TightnessTarget {
   std::string compressor;  // its compressor ("" = the entry's default)
 };
 
-// Prints the table (and writes `json` unless empty; "-" = stdout). Returns 0.
+// Prints the table and writes it as JSON through `output` (--json). Returns 0.
 int print_tightness(const std::vector<TightnessTarget>& targets, const Objective& problem, long long rounds, int seeds,
-                    const std::string& json);
+                    CommandOutput& output);
 
 }  // namespace commopt::cli

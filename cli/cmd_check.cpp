@@ -16,12 +16,15 @@
 #include <fmt/format.h>
 
 #include "trace/result_file.hpp"
+#include "cli/check_table.hpp"
 #include "cli/check_tightness.hpp"
+#include "cli/command_output.hpp"
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "methods/method.hpp"
 #include "net/worker_pool.hpp"
 #include "problems/registry.hpp"
+#include "run/progress.hpp"
 #include "theory/checks.hpp"
 #include "theory/extra_checks.hpp"
 #include "theory/expectation_identities.hpp"
@@ -108,8 +111,10 @@ int default_check_jobs() { return static_cast<int>(std::max(1u, std::thread::har
 // exception in task order is rethrown after all threads ended.
 std::vector<CheckRow> run_check_tasks(const std::vector<CheckTask>& tasks,
                                       const std::vector<std::pair<Spec, int>>& problem_specs,
-                                      const ProblemOptions& popts, const RunCheckOptions& opts, int jobs) {
+                                      const ProblemOptions& popts, const RunCheckOptions& opts, int jobs,
+                                      bool show_progress) {
   std::vector<std::vector<CheckRow>> out(tasks.size());
+  RunsProgress progress(show_progress && stderr_is_terminal(), "check", tasks.size(), "checks");
   std::vector<std::exception_ptr> errors(tasks.size());
   std::size_t first_parallel = 0;
   for (; first_parallel < tasks.size() && tasks[first_parallel].problem < 0; ++first_parallel) try {
@@ -117,6 +122,7 @@ std::vector<CheckRow> run_check_tasks(const std::vector<CheckTask>& tasks,
       out[first_parallel] = !task.pm            ? compressor_unbiased_rows()
                             : task.factor < 0 ? expectation_rows(task.pm->entry->name)
                                               : one_step_rows(*task.pm->entry->check.one_step, task.factor);
+      progress.finished_one();
     } catch (...) {
       errors[first_parallel] = std::current_exception();
     }
@@ -133,6 +139,7 @@ std::vector<CheckRow> run_check_tasks(const std::vector<CheckTask>& tasks,
           p = make_problem(spec, n, popts);
         }
         out[t] = planned_rows(*p, *task.pm, opts);
+        progress.finished_one();
       } catch (...) {
         errors[t] = std::current_exception();
       }
@@ -146,6 +153,7 @@ std::vector<CheckRow> run_check_tasks(const std::vector<CheckTask>& tasks,
     for (int k = 0; k < threads; ++k) pool.emplace_back(worker);
     for (auto& th : pool) th.join();
   }
+  progress.done();
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
   std::vector<CheckRow> rows;
@@ -156,27 +164,14 @@ std::vector<CheckRow> run_check_tasks(const std::vector<CheckTask>& tasks,
   return rows;
 }
 
-void print_rows(const std::vector<CheckRow>& rows) {
-  fmt::print("{:<26} {:<34} {:<40} {:>11} {:>11} {:>9}  {:<11} {}\n", "check", "method", "problem", "measured", "bound",
-             "ratio", "verdict", "provenance");
-  for (const auto& r : rows)
-    fmt::print("{:<26} {:<34} {:<40} {:>11.4g} {:>11.4g} {:>9.3g}  {:<11} {}\n", r.id, r.method, r.problem, r.measured,
-               r.bound, r.ratio(), r.verdict, r.provenance);
-  bool header = false;
-  for (const auto& r : rows) {
-    if (r.verdict == "pass") continue;
-    if (!header) fmt::print("\nnotes:\n"), header = true;
-    fmt::print("  [{}] {} {}: {}\n", r.verdict, r.id, r.method, r.note);
-  }
-}
-
 }  // namespace
 
 int cmd_check(const std::vector<std::string>& args) {
-  std::string suite, method, compressor, problem, json, data_dir;
-  int workers = 4, seeds = 0, jobs = default_check_jobs();
+  std::string suite, method, compressor, problem, data_dir;
+  OutputFlags out_flags;
+  int workers = 10, seeds = 0, jobs = default_check_jobs();
   long long rounds = 0;
-  bool verbose = false, tightness = false;
+  bool tightness = false;
   po::options_description desc("commopt check options");
   desc.add_options()
       ("help,h", "this help")
@@ -184,16 +179,15 @@ int cmd_check(const std::vector<std::string>& args) {
       ("method", po::value(&method), "check only this method spec, e.g. 'ef21[stepsize=theory*4]'")
       ("compressor", po::value(&compressor), "its compressor (default: the method's)")
       ("problem", po::value(&problem), "check on this problem instead of the suite's")
-      ("workers,n", po::value(&workers)->default_value(4), "workers, with --problem")
-      ("seeds", po::value(&seeds), "seeds for random methods (quick 8, full 20)")
+      ("workers,n", po::value(&workers)->default_value(10), "workers, with --problem (the suite's problems set their own)")
+      ("seeds", po::value(&seeds), "how many seeds (0..R-1) for random methods (quick 8, full 20)")
       ("rounds", po::value(&rounds), "rounds per run (quick 300, full 1000)")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets")
       ("jobs,j", po::value(&jobs), "independent runs in parallel (default: the hardware threads); same output for any -j")
-      ("json", po::value(&json), "also write the rows as JSON")
-      ("verbose,v", po::bool_switch(&verbose), "print the note of every check")
       ("tightness", po::bool_switch(&tightness),
        "instead of the checks: per method with a one-step plan, paper step, certified step on the problem and the "
        "safe multiple of the certified step (bisection on the exact one-step check)");
+  add_output_options(desc, out_flags);  // --json (the rows), -q, -v (the note of every check)
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   if (vm.count("help")) {
@@ -202,8 +196,6 @@ int cmd_check(const std::vector<std::string>& args) {
     return 0;
   }
   po::notify(vm);
-  // The summary's path is checked before the work, so that no result is lost to a bad path after it.
-  if (vm.count("json") && json != "-") check_result_target(json, /*overwrite=*/true, "--json");
   if (suite != "quick" && suite != "full")
     throw UsageError("--suite " + suite + ": use quick or full");
   const bool full = suite == "full";
@@ -239,7 +231,8 @@ int cmd_check(const std::vector<std::string>& args) {
     for (const auto& pm : planned)
       if (pm.entry->check.one_step) targets.push_back({pm.entry, pm.runs.front().method, pm.runs.front().compressor});
     if (targets.empty()) throw UsageError("--tightness: the method has no one-step plan (no certified one-step potential)");
-    return print_tightness(targets, *p, opts.rounds, opts.seeds, vm.count("json") ? json : "");
+    CommandOutput output(out_flags);
+    return print_tightness(targets, *p, opts.rounds, opts.seeds, output);
   }
   // The independent pieces, in output order: check 1 (the exact one-step test of every method
   // whose plan has one, at the step of its first run), then checks 2-5 per problem and method.
@@ -258,16 +251,14 @@ int cmd_check(const std::vector<std::string>& args) {
   }
   for (int k = 0; k < static_cast<int>(problems.size()); ++k)
     for (const auto& pm : planned) tasks.push_back({k, &pm, 0});
-  std::vector<CheckRow> rows = run_check_tasks(tasks, problem_specs, popts, opts, jobs);
-  print_rows(rows);
-  if (verbose)
+  CommandOutput output(out_flags);
+  std::vector<CheckRow> rows = run_check_tasks(tasks, problem_specs, popts, opts, jobs, output.progress());
+  print_check_table(rows);
+  if (output.verbose())
     for (const auto& r : rows) fmt::print("  {} {}: {}\n", r.id, r.method, r.note);
-  if (vm.count("json")) {
-    nlohmann::json j = nlohmann::json::array();
-    for (const auto& r : rows) j.push_back(to_json(r));
-    if (json == "-") fmt::print("{}\n", j.dump(2));
-    else write_result_file(json, j.dump(2) + "\n", /*overwrite=*/true, "--json");
-  }
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& r : rows) j.push_back(check_row_json(r));
+  output.write(j);
   int failed = 0;
   for (const auto& r : rows) failed += r.failed();
   if (failed) {

@@ -9,7 +9,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/command_output.hpp"
 #include "cli/commands.hpp"
+#include "cli/seed_option.hpp"
 #include "core/error.hpp"
 #include "core/spec.hpp"
 #include "problems/datasets.hpp"
@@ -22,20 +24,6 @@ namespace commopt::cli {
 
 namespace {
 
-void write_json(const std::string& file, const nlohmann::json& j) {
-  std::ofstream out(file, std::ios::trunc);
-  out << j.dump(2) << '\n';
-  out.close();
-  if (!out) throw UsageError(fmt::format("data: cannot write --json {}; check the directory exists and is writable", file));
-}
-
-// Fails before any work or output when the --json file cannot be written.
-void check_writable(const std::string& file) {
-  if (file.empty()) return;
-  std::ofstream out(file, std::ios::app);
-  if (!out) throw UsageError(fmt::format("data: cannot write --json {}; check the directory exists and is writable", file));
-}
-
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc,
                         const po::positional_options_description* pos = nullptr) {
   po::variables_map vm;
@@ -46,12 +34,14 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
 }
 
 int data_info(const std::vector<std::string>& args) {
-  std::string name, data_dir, json;
+  std::string name, data_dir;
+  OutputFlags out_flags;
   int features = 0;
   po::options_description desc("commopt data info options");
   desc.add_options()("help,h", "this help")("name", po::value(&name), "dataset name or file")(
       "data-dir", po::value(&data_dir), "first directory to search for datasets")(
-      "features", po::value(&features), "feature count override")("json", po::value(&json), "also write JSON here");
+      "features", po::value(&features), "feature count override");
+  add_output_options(desc, out_flags);
   po::positional_options_description pos;
   pos.add("name", 1);
   auto vm = parse(args, desc, &pos);
@@ -61,8 +51,8 @@ int data_info(const std::vector<std::string>& args) {
   }
   po::notify(vm);
   if (name.empty()) throw UsageError("data info: name a dataset, e.g. `commopt data info a9a` (see commopt list datasets)");
-  check_writable(json);
   if (vm.count("features") && features < 1) throw UsageError(fmt::format("data info: --features {} must be >= 1", features));
+  CommandOutput output(out_flags);
   const auto data = load_dataset(name, data_dir, vm.count("features") ? std::optional<int>(features) : std::nullopt);
   const DatasetInfo& d = data->info;
   const double density = d.rows > 0 && d.features > 0 ? static_cast<double>(d.nnz) / (static_cast<double>(d.rows) * d.features) : 0;
@@ -81,26 +71,27 @@ int data_info(const std::vector<std::string>& args) {
   }
   fmt::print("{:<12} {}{}\n", "labels", labels, d.binary ? "  (binary: mapped to -1 < +1)" : "");
   fmt::print("{:<12} fnv1a64:{} (of the decompressed text)\n", "checksum", d.checksum);
-  if (!json.empty())
-    write_json(json, {{"name", d.name}, {"file", d.path.string()}, {"compression", d.compression},
+  output.write({{"name", d.name}, {"file", d.path.string()}, {"compression", d.compression},
                       {"file_bytes", d.file_bytes}, {"rows", d.rows}, {"features", d.features}, {"nnz", d.nnz},
                       {"density", density}, {"labels", jl}, {"binary", d.binary}, {"checksum", d.checksum}});
   return 0;
 }
 
 int data_constants(const std::vector<std::string>& args) {
-  std::string problem, split, data_dir, json;
+  std::string problem, split, data_dir;
+  OutputFlags out_flags;
   int workers = 10;
-  std::uint64_t seed = 0;
+  std::string seed_text;
   bool no_f_star = false;
   po::options_description desc("commopt data constants options");
   desc.add_options()("help,h", "this help")(
       "problem", po::value(&problem)->required(), "problem spec, e.g. logreg[data=a9a,lambda=0.001]")(
       "workers,n", po::value(&workers)->default_value(10), "number of workers n")(
       "split", po::value(&split)->default_value("contiguous"), "contiguous, shuffled or label-sorted")(
-      "seed", po::value(&seed)->default_value(0), "seed of the shuffled split")(
+      "seed", po::value(&seed_text)->default_value("0"), "seed of the shuffled split (0 to 2^64-1)")(
       "data-dir", po::value(&data_dir), "first directory to search for datasets")(
-      "no-f-star", po::bool_switch(&no_f_star), "skip f* (no solve)")("json", po::value(&json), "also write JSON here");
+      "no-f-star", po::bool_switch(&no_f_star), "skip f* (no solve)");
+  add_output_options(desc, out_flags);
   auto vm = parse(args, desc);
   if (vm.count("help")) {
     std::cout << "usage: commopt data constants --problem SPEC [--workers N] [--split S] [--json FILE]\n\n" << desc << "\n";
@@ -108,10 +99,10 @@ int data_constants(const std::vector<std::string>& args) {
   }
   po::notify(vm);
   if (workers < 1) throw UsageError(fmt::format("data constants: --workers {}: need at least 1 worker", workers));
-  check_writable(json);
+  CommandOutput output(out_flags);
   ProblemOptions popts;
   popts.split = split;
-  popts.seed = seed;
+  popts.seed = parse_seed(seed_text);
   popts.data_dir = data_dir;
   auto p = make_problem(Spec::parse(problem, "--problem"), workers, popts);
   const auto t0 = std::chrono::steady_clock::now();
@@ -146,7 +137,7 @@ int data_constants(const std::vector<std::string>& args) {
   row("L_sigma", c.L_sigma, constant_kind_name(c.noise_kind), "mean-squared smoothness of the one-sample noise");
   fmt::print("  {}\n", describe_f_star(*p, fs));
   if (fs && fs->method != "exact") fmt::print("  f* time: {:.2f} s ({})\n", fs->seconds, fs->method);
-  if (!json.empty()) {
+  {
     nlohmann::json j = {{"problem", p->name()},   {"workers", workers},         {"split", split},
                         {"dim", p->dim()},        {"L", c.L},                   {"L_i", c.L_i},
                         {"L_hat", c.L_hat},       {"L_max", c.L_max},           {"L_max_sample_rms", c.L_max_sample_rms},
@@ -160,7 +151,7 @@ int data_constants(const std::vector<std::string>& args) {
     if (fs) j["f_star_info"] = {{"method", fs->method}, {"grad_norm", fs->grad_norm}, {"converged", fs->converged},
                                 {"iterations", fs->iterations}, {"seconds", fs->seconds}};
     j["f_star_note"] = describe_f_star(*p, fs);
-    write_json(json, j);
+    output.write(j);
   }
   return 0;
 }

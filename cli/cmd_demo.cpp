@@ -8,6 +8,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "cli/command_output.hpp"
 #include "cli/commands.hpp"
 #include "cli/seed_option.hpp"
 #include "cli/run_identity.hpp"
@@ -33,19 +34,21 @@ int cmd_demo(const std::vector<std::string>& args) {
   double budget = 1e6, threshold = 1e-3, time_limit = 0;
   long long max_rounds = 30000;
   std::string seed_text;
+  OutputFlags out_flags;
   po::options_description desc("commopt demo options");
   desc.add_options()
       ("help,h", "this help")
       ("data", po::value(&data)->default_value("a9a"), "dataset name or path")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets")
       ("workers,n", po::value(&workers)->default_value(10), "number of workers")
-      ("budget", po::value(&budget)->default_value(1e6), "uplink bits per worker each method may spend")
-      ("threshold", po::value(&threshold)->default_value(1e-3), "report the bits to reach ||grad f||^2 <= this")
+      ("max-bits", po::value(&budget)->default_value(1e6), "uplink bits per worker each method may spend (old name: --budget)")
+      ("target", po::value(&threshold)->default_value(1e-3), "report the bits to reach ||grad f||^2 <= this (old name: --threshold)")
       ("time-limit", po::value(&time_limit), "seconds per method at most (default: none, so that the table does not depend on the machine's load)")
       ("rounds", po::value(&max_rounds)->default_value(30000),
        "safety cap on the rounds per method (LAG may skip almost every upload); the row says when it is hit")
       ("seed", po::value(&seed_text)->default_value("0"), "seed (0 to 2^64-1)")
       ("out-dir", po::value(&out_dir)->default_value("runs/demo"), "where the traces go");
+  add_output_options(desc, out_flags);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   if (vm.count("help")) {
@@ -57,6 +60,7 @@ int cmd_demo(const std::vector<std::string>& args) {
   ProblemOptions popts;
   popts.data_dir = data_dir;
   popts.seed = seed;
+  CommandOutput output(out_flags);
   const Spec problem_spec = Spec::parse(fmt::format("logreg_nc[data={},lambda=0.1]", data), "--data");
   auto problem = make_problem(problem_spec, workers, popts);
   const std::vector<DemoEntry> entries = {
@@ -74,9 +78,15 @@ int cmd_demo(const std::vector<std::string>& args) {
              problem->name(), workers, problem->dim(), budget, seed);
   fmt::print("{:<26} {:<18} {:>22} {:>14} {:>9} {:>8}  {}\n", "method", "compressor",
              fmt::format("bits to |grad|^2<={:g}", threshold), "final |grad|^2", "rounds", "seconds", "status");
+  nlohmann::json doc = {{"problem", problem->name()}, {"workers", workers},     {"dim", problem->dim()},
+                        {"max_bits", budget},        {"target", threshold},   {"seed", seed},
+                        {"out_dir", out_dir},        {"rows", nlohmann::json::array()}};
   install_interrupt_handlers();  // Ctrl-C: the current method's trace is finished, the demo stops there
-  for (const auto& e : entries) {
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    const DemoEntry& e = entries[k];
     JobSpec job;
+    job.progress = output.progress();  // each method's line says which of the six it is
+    job.progress_label = fmt::format("{}/{} {}", k + 1, entries.size(), Spec::parse(e.method, "--method").name());
     job.method = e.method;
     job.compressor = e.compressor;
     job.seed = seed;
@@ -93,20 +103,32 @@ int cmd_demo(const std::vector<std::string>& args) {
     job.extra_meta["problem_identity"] = problem_identity(problem_spec, workers, popts);
     const JobResult r = run_job(*problem, job);
     std::string reach = "not reached";
+    nlohmann::json reach_bits = nullptr;
     for (const auto& row : r.rows)
       if (row.grad_norm_sq <= threshold) {
         reach = fmt::format("{:.4g}", row.bits_up);
+        reach_bits = row.bits_up;
         break;
       }
+    doc["rows"].push_back({{"method", e.method},
+                           {"compressor", e.compressor ? nlohmann::json(*e.compressor) : nlohmann::json(nullptr)},
+                           {"bits_to_target", reach_bits},
+                           {"final_grad_norm_sq", r.run.last.grad_norm_sq},
+                           {"rounds", r.run.rounds},
+                           {"seconds", r.run.seconds},
+                           {"status", to_string(r.run.status)},
+                           {"trace", r.csv_path}});
     fmt::print("{:<26} {:<18} {:>22} {:>14.4e} {:>9} {:>8.2f}  {}\n", e.method, e.compressor.value_or("none (dense)"),
                reach, r.run.last.grad_norm_sq, r.run.rounds, r.run.seconds, to_string(r.run.status));
     std::fflush(stdout);
     if (r.run.status == RunStatus::interrupted) {
       fmt::print("interrupted: the traces so far are in {}\n", out_dir);
+      output.write(doc);
       return kInterruptedExitCode;
     }
   }
   fmt::print("traces and metadata: {}/<method>.csv and .json\n", out_dir);
+  output.write(doc);
   return 0;
 }
 

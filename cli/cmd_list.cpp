@@ -1,9 +1,11 @@
 // `commopt list [methods|compressors|problems|datasets]`: read from the same registries the parser uses.
 // `--names` prints only the names of methods, compressors or problems, one a line (for scripts).
+#include <algorithm>
 #include <iostream>
 
 #include <fmt/format.h>
 
+#include "cli/command_output.hpp"
 #include "cli/commands.hpp"
 #include "compress/registry.hpp"
 #include "core/error.hpp"
@@ -14,6 +16,45 @@
 namespace commopt::cli {
 
 namespace {
+nlohmann::json params_json(const std::vector<ParamDoc>& params) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : params)
+    out.push_back({{"name", p.name},
+                   {"default", p.default_value.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.default_value)},
+                   {"required", p.default_value.empty()},
+                   {"doc", p.doc}});
+  return out;
+}
+
+// The listing as one document: {"methods": [...], "compressors": [...], "problems": [...], "datasets": [...]}.
+nlohmann::json list_json(const std::string& what, const std::string& data_dir) {
+  nlohmann::json j = nlohmann::json::object();
+  if (what == "methods" || what == "all") {
+    j["methods"] = nlohmann::json::array();
+    for (const auto& m : method_registry())
+      j["methods"].push_back({{"name", m.name}, {"doc", m.doc}, {"paper", m.paper},
+                              {"default_compressor", m.uses_compressor ? nlohmann::json(m.default_compressor) : nlohmann::json(nullptr)},
+                              {"params", params_json(m.params)}});
+  }
+  if (what == "compressors" || what == "all") {
+    j["compressors"] = nlohmann::json::array();
+    for (const auto& c : compressor_registry())
+      j["compressors"].push_back({{"name", c.name}, {"doc", c.doc}, {"constant", c.constant}, {"flags", c.flags},
+                                  {"params", params_json(c.params)}});
+  }
+  if (what == "problems" || what == "all") {
+    j["problems"] = nlohmann::json::array();
+    for (const auto& p : problem_registry())
+      j["problems"].push_back({{"name", p.name}, {"doc", p.doc}, {"params", params_json(p.params)}});
+  }
+  if (what == "datasets" || what == "all") {
+    j["datasets"] = nlohmann::json::array();
+    for (const auto& d : commopt::list_datasets(data_dir))
+      j["datasets"].push_back({{"name", d.name}, {"path", d.path.string()}, {"file_bytes", d.file_bytes}});
+  }
+  return j;
+}
+
 void print_params(const std::vector<ParamDoc>& params) {
   for (const auto& p : params)
     fmt::print("      {:<10} = {:<18} {}\n", p.name, p.default_value.empty() ? "(required)" : p.default_value, p.doc);
@@ -58,10 +99,16 @@ void list_names(const std::string& what) {
 int cmd_list(const std::vector<std::string>& args) {
   std::string what = "all", data_dir;
   bool names = false;
+  OutputFlags out_flags;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help" || args[i] == "-h") {
-      fmt::print("usage: commopt list [methods|compressors|problems|datasets] [--data-dir DIR]\n"
-                 "       commopt list methods|compressors|problems --names   (names only, one a line)\n");
+      fmt::print("usage: commopt list [methods|compressors|problems|datasets] [--data-dir DIR] [--json PATH] [-q] [-v]\n"
+                 "       commopt list methods|compressors|problems --names   (names only, one a line)\n\n"
+                 "  --data-dir DIR   first directory to search for datasets\n"
+                 "  --names          names only, one a line (for scripts)\n"
+                 "  --json PATH      also write the listing as JSON ('-': stdout only, the text goes to stderr)\n"
+                 "  -q, --quiet      no text (with --json: the document only)\n"
+                 "  -v, --verbose    accepted for uniformity (the listing is already complete)\n");
       return 0;
     }
     if (args[i] == "--data-dir") {
@@ -69,8 +116,15 @@ int cmd_list(const std::vector<std::string>& args) {
       data_dir = args[++i];
     } else if (args[i] == "--names") {
       names = true;
+    } else if (args[i] == "--json" || args[i].rfind("--json=", 0) == 0) {
+      if (args[i] == "--json" && i + 1 == args.size()) throw UsageError("list: --json needs a path (or - for stdout)");
+      out_flags.json = args[i] == "--json" ? args[++i] : args[i].substr(7);
+    } else if (args[i] == "-q" || args[i] == "--quiet") {
+      out_flags.quiet = true;
+    } else if (args[i] == "-v" || args[i] == "--verbose") {
+      out_flags.verbose = true;
     } else if (args[i].rfind("--", 0) == 0) {
-      throw UsageError("list: unknown option " + args[i] + "; it takes --data-dir DIR and --names");
+      throw UsageError("list: unknown option " + args[i] + "; it takes --data-dir DIR, --names, --json PATH, -q and -v");
     } else {
       what = args[i];
     }
@@ -80,12 +134,14 @@ int cmd_list(const std::vector<std::string>& args) {
     return 0;
   }
   const std::vector<std::string> kinds = {"methods", "compressors", "problems", "datasets", "all"};
+  if (std::find(kinds.begin(), kinds.end(), what) == kinds.end())
+    throw UsageError("list: " + unknown_name_message("list", what, kinds));
+  CommandOutput output(out_flags);
   if (what == "methods" || what == "all") list_methods();
   if (what == "compressors" || what == "all") list_compressors();
   if (what == "problems" || what == "all") list_problems();
   if (what == "datasets" || what == "all") list_datasets(data_dir);
-  if (std::find(kinds.begin(), kinds.end(), what) == kinds.end())
-    throw UsageError("list: " + unknown_name_message("list", what, kinds));
+  if (output.json()) output.write(list_json(what, data_dir));
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "cli/command_output.hpp"
 #include "cli/commands.hpp"
 #include "cli/plot_inputs.hpp"
 #include "cli/plot_theory.hpp"
@@ -68,6 +69,8 @@ int cmd_plot(const std::vector<std::string>& args) {
       ("best-step", po::bool_switch(&best_step), "of configurations differing only in step size keep the best (the sweep index's `best`, else the papers' rule as sweep); the default for a sweep's results")
       ("all-steps", po::bool_switch(&all_steps), "a sweep's results: every step size of the grid, not only the best")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets (for --theory)");
+  OutputFlags out_flags;
+  add_output_options(desc, out_flags, /*with_json=*/false);  // -q: no text; -v accepted
   po::positional_options_description pos;
   pos.add("runs", -1);
   po::variables_map vm;
@@ -79,6 +82,7 @@ int cmd_plot(const std::vector<std::string>& args) {
     return 0;
   }
   po::notify(vm);
+  CommandOutput output(out_flags);
   const std::string x = column_name(x_opt, "--x"), y = column_name(y_opt, "--y");
   if (band != "minmax" && band != "none") throw UsageError("--band " + band + ": use minmax or none");
   if (width < 100 || height < 100 || width > 10000 || height > 10000)

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "trace/result_file.hpp"
+#include "cli/command_output.hpp"
 #include "cli/commands.hpp"
 #include "cli/reproduce/report.hpp"
 #include "cli/reproduce/reproduction.hpp"
@@ -29,6 +30,7 @@ int cmd_reproduce(const std::vector<std::string>& args) {
   std::string out_dir, data_dir;
   int seeds = 0;
   bool list = false, all = false, quick = false;
+  OutputFlags out_flags;
   po::options_description desc("commopt reproduce options");
   desc.add_options()
       ("help,h", "this help")
@@ -36,9 +38,10 @@ int cmd_reproduce(const std::vector<std::string>& args) {
       ("list", po::bool_switch(&list), "list the reproductions with their papers")
       ("all", po::bool_switch(&all), "run every reproduction")
       ("quick", po::bool_switch(&quick), "tiny budgets, one seed: checks the pipeline in seconds (verdicts not meaningful)")
-      ("seeds", po::value(&seeds)->default_value(0), "seeds per configuration (0: the reproduction's default, 3; 1 with --quick)")
+      ("seeds", po::value(&seeds)->default_value(0), "how many seeds (0..K-1) per configuration (0: the reproduction's default, 3; 1 with --quick)")
       ("out,o", po::value(&out_dir)->default_value("reproductions"), "output directory; each reproduction writes <out>/<name>/")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets");
+  add_output_options(desc, out_flags);  // --json: the verdicts (or the --list) as one document
   po::positional_options_description pos;
   pos.add("name", -1);
   po::variables_map vm;
@@ -49,7 +52,13 @@ int cmd_reproduce(const std::vector<std::string>& args) {
   }
   po::notify(vm);
   if (list) {
-    for (const auto& e : entries()) fmt::print("{:<24} {}\n{:<24} ({})\n", e.name, e.summary, "", e.paper);
+    CommandOutput output(out_flags);
+    nlohmann::json doc = {{"reproductions", nlohmann::json::array()}};
+    for (const auto& e : entries()) {
+      fmt::print("{:<24} {}\n{:<24} ({})\n", e.name, e.summary, "", e.paper);
+      doc["reproductions"].push_back({{"name", e.name}, {"summary", e.summary}, {"paper", e.paper}});
+    }
+    output.write(doc);
     return 0;
   }
   std::vector<std::string> known;
@@ -60,6 +69,8 @@ int cmd_reproduce(const std::vector<std::string>& args) {
   for (const auto& n : names)
     if (std::find(known.begin(), known.end(), n) == known.end())
       throw UsageError(unknown_name_message("reproduction", n, known));
+  CommandOutput output(out_flags);
+  nlohmann::json doc = {{"reproductions", nlohmann::json::array()}};
   for (const auto& n : names) {
     const Entry& e = *std::find_if(entries().begin(), entries().end(), [&](const Entry& x) { return x.name == n; });
     Context ctx;
@@ -89,9 +100,12 @@ int cmd_reproduce(const std::vector<std::string>& args) {
                               {"why", report.verdict_reason()}, {"quick", quick}, {"seeds", k},
                               {"seconds", seconds}};
     write_result_file(ctx.dir / "verdict.json", v.dump(2) + "\n", /*overwrite=*/true, "reproduce --out");
+    doc["reproductions"].push_back(v);
+    doc["reproductions"].back()["report"] = (ctx.dir / "report.md").string();
     fmt::print("reproduce {}: {} — {}\n  report: {} ({:.1f} s)\n", e.name, to_string(*report.verdict()),
                report.verdict_reason(), (ctx.dir / "report.md").string(), seconds);
   }
+  output.write(doc);
   return 0;
 }
 

@@ -6,7 +6,9 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "cli/command_output.hpp"
 #include "cli/commands.hpp"
+#include "cli/theory_text.hpp"
 #include "cli/seed_option.hpp"
 #include "cli/run_identity.hpp"
 #include "core/error.hpp"
@@ -64,7 +66,8 @@ int run(const std::vector<std::string>& args) {
   long long rounds = 1000, log_every = 0;
   std::string seed_text;
   double max_bits = 0, target = 0, time_limit = 0;
-  bool quiet = false, force = false;
+  bool force = false;
+  OutputFlags out_flags;
   po::options_description desc("commopt run options");
   desc.add_options()
       ("help,h", "this help")
@@ -86,12 +89,12 @@ int run(const std::vector<std::string>& args) {
       ("log-every", po::value(&log_every)->default_value(0), "log every N rounds (0: log-spaced grid)")
       ("out,o", po::value(&out),
        "trace file (default runs/<problem>-<method>-<compressor>-n<N>-<split>-v<value bits>-s<seed>.csv)")
-      ("quiet,q", po::bool_switch(&quiet), "no progress bar and no summary line")
       ("force", po::bool_switch(&force), "replace an existing trace and metadata at --out (refused otherwise)")
       ("threads", po::value(&threads)->default_value(0),
        "worker threads of the simulator (0: auto, 1 unless the work per round n*d + rows pays for a barrier)")
       ("backend", po::value(&backend)->default_value("sim"),
        "sim (all workers in this process) or mpi (workers spread over the ranks of mpirun; see README)");
+  add_output_options(desc, out_flags);  // --json: the summary line as JSON; -q: no progress, no summary
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   if (vm.count("help")) {
@@ -150,11 +153,13 @@ int run(const std::vector<std::string>& args) {
                                           sanitize(Spec::parse(method, "--method").str()),
                                           sanitize(vm.count("compressor") ? compressor : "default"), workers,
                                           sanitize(split), value_bits, seed);
+  const bool quiet = out_flags.quiet;
   job.progress = !quiet;
   job.overwrite = force;
   job.extra_meta["split"] = split;
   job.extra_meta["command"] = "run";
   JobResult r;
+  CommandOutput output(out_flags);
   install_interrupt_handlers();  // Ctrl-C ends the run after the current round with a complete trace
   if (backend == "mpi") {
 #ifdef COMMOPT_HAVE_MPI
@@ -184,10 +189,15 @@ int run(const std::vector<std::string>& args) {
     if (objective->convex()) job.extra_meta["f_star"] = describe_f_star(*objective, ensure_f_star(*objective));
     r = run_job(*objective, job);
   }
-  if (!quiet) {
-    const TraceRow& last = r.run.last;
-    fmt::print("status={} rounds={} bits_up/worker={:.6g} bits_down/worker={:.6g} loss={:.6g} grad_norm_sq={:.6g} "
-               "seconds={:.3f} ({})\ntrace: {}  metadata: {}\n",
+  const TraceRow& last = r.run.last;
+  output.write({{"status", to_string(r.run.status)}, {"message", r.run.message}, {"rounds", r.run.rounds},
+                {"bits_up", last.bits_up}, {"bits_up_max", last.bits_up_max}, {"bits_down", last.bits_down},
+                {"loss", last.loss}, {"grad_norm_sq", last.grad_norm_sq}, {"seconds", r.run.seconds},
+                {"trace", r.csv_path}, {"metadata", r.json_path}});
+  {
+    if (output.verbose()) fmt::print("parameters: {}\n", parameter_list(r.meta.value("method_info", nlohmann::json::object())));
+    fmt::print("status={} rounds={} bits_up/worker={:.6g} bits_down/worker={:.6g}\n"
+               "loss={:.6g} grad_norm_sq={:.6g} seconds={:.3f} ({})\ntrace: {}  metadata: {}\n",
                to_string(r.run.status), r.run.rounds, last.bits_up, last.bits_down, last.loss, last.grad_norm_sq, r.run.seconds,
                r.run.message, r.csv_path, r.json_path);
   }

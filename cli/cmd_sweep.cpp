@@ -13,6 +13,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "cli/command_output.hpp"
 #include "cli/commands.hpp"
 #include "trace/result_file.hpp"
 #include "cli/sweep_exec.hpp"
@@ -47,7 +48,8 @@ void print_dry_run(const SweepConfig& cfg, const SweepGrid& grid) {
 }  // namespace
 
 int cmd_sweep(const std::vector<std::string>& args) {
-  std::string file, data_dir, json;
+  std::string file, data_dir;
+  OutputFlags out_flags;
   bool dry = false;
   int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   po::options_description desc("commopt sweep options");
@@ -55,9 +57,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
       ("help,h", "this help")
       ("file", po::value(&file)->required(), "the experiment (TOML), e.g. experiments/dasha.toml")
       ("data-dir", po::value(&data_dir), "first directory to search for datasets")
-      ("json", po::value(&json), "write the summary as JSON to this path ('-' = stdout)")
       ("jobs,j", po::value(&jobs), "runs at once (default: the hardware threads); each run is single-threaded")
       ("dry-run", po::bool_switch(&dry), "validate the file and list the expanded runs without running them");
+  add_output_options(desc, out_flags);  // --json: the summary; -q: no progress, no table; -v: each run as it ends
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
@@ -78,10 +80,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
     print_dry_run(cfg, grid);
     return 0;
   }
-  const bool to_stdout = json == "-";
-  // The summary's path is checked before the work, so that no result is lost to a bad path after it.
-  if (!json.empty() && !to_stdout) check_result_target(json, /*overwrite=*/true, "--json");
-  ExecOptions opts{jobs, data_dir, isatty(STDERR_FILENO) != 0};
+  CommandOutput output(out_flags);
+  ExecOptions opts{jobs, data_dir, output.progress() && isatty(STDERR_FILENO) != 0, output.verbose()};
   {
     std::error_code ec;
     std::filesystem::create_directories(cfg.out_dir, ec);
@@ -96,22 +96,18 @@ int cmd_sweep(const std::vector<std::string>& args) {
     const auto& c = grid.cases[static_cast<std::size_t>(r.case_index)];
     keys.push_back(run_key(cfg, c, r, data_identity(c.problem, data_dir, data_memo)));
   }
-  auto say = [&](const std::string& s) { fmt::print(to_stdout ? stderr : stdout, "{}", s); };
-  say(fmt::format("sweep {}: {} runs ({} configurations x steps x {} seeds), -j {} -> {}\n", cfg.name,
-                  grid.runs.size(), grid.cases.size(), cfg.seeds.size(), jobs, cfg.out_dir));
+  fmt::print("sweep {}: {} runs ({} configurations x steps x {} seeds), -j {} -> {}\n", cfg.name, grid.runs.size(),
+             grid.cases.size(), cfg.seeds.size(), jobs, cfg.out_dir);
+  std::fflush(stdout);
   const auto outcomes = execute_sweep(cfg, grid, keys, opts);
   const auto sums = summarize(cfg, grid, outcomes);
   write_sweep_index(cfg, grid, outcomes, sums, keys);
-  if (to_stdout) {
-    std::cout << summary_json(cfg, grid, sums).dump(2) << "\n";
-  } else {
-    print_summary(cfg, grid, sums);
-    std::size_t reused = 0;
-    for (const auto& o : outcomes) reused += o.reused ? 1 : 0;
-    fmt::print("{} of {} runs reused from {}; index: {}/runs.csv, {}/runs.jsonl\n", reused, outcomes.size(),
-               cfg.out_dir, cfg.out_dir, cfg.out_dir);
-    if (!json.empty()) write_result_file(json, summary_json(cfg, grid, sums).dump(2) + "\n", /*overwrite=*/true, "--json");
-  }
+  print_summary(cfg, grid, sums);
+  std::size_t reused = 0;
+  for (const auto& o : outcomes) reused += o.reused ? 1 : 0;
+  fmt::print("{} of {} runs reused from {}; index: {}/runs.csv, {}/runs.jsonl\n", reused, outcomes.size(),
+             cfg.out_dir, cfg.out_dir, cfg.out_dir);
+  output.write(summary_json(cfg, grid, sums));
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/vocabulary.hpp"
 #include "core/error.hpp"
 #include "core/spec.hpp"
 #include "core/version.hpp"
@@ -55,7 +56,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string name = argv[1];
-  std::vector<std::string> args(argv + 2, argv + argc);
+  // Old spellings (--eps, --threshold, --budget) become the one name, with a warning (cli/vocabulary.hpp).
+  std::vector<std::string> args = commopt::cli::canonical_flags({argv + 2, argv + argc});
   if (name == "help" && argc >= 3) {  // `commopt help CMD` is `commopt CMD --help`
     name = argv[2];
     args = {"--help"};

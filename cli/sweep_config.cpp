@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "core/deprecation.hpp"
 #include "core/error.hpp"
 #include "core/spec.hpp"
 #include "run/compare.hpp"
@@ -25,6 +26,9 @@ const std::vector<std::string> kTopKeys = {"name",  "problem",   "workers", "rou
                                            "stepsize_powers", "stepsize_grid", "stepsizes", "max_bits",
                                            "targets", "target", "target_on", "x", "runs"};
 const std::vector<std::string> kRunKeys = {"method", "compressor", "problem", "workers", "label"};
+// Old key spellings (README "Vocabulary"): read as the new key, with one warning.
+const std::vector<std::pair<std::string, std::string>> kKeyAliases = {
+    {"budget", "max_bits"}, {"threshold", "target"}, {"eps", "target"}};
 
 struct Reader {
   std::string file;
@@ -91,6 +95,13 @@ SweepConfig parse_sweep_config(const std::string& file) {
     throw UsageError(fmt::format("{}:{}: {}", file, e.source().begin.line, e.description()));
   }
   const Reader r{file};
+  for (const auto& [old_key, new_key] : kKeyAliases)
+    if (auto* n = t.get(old_key)) {
+      if (t.get(new_key)) r.fail(*n, old_key, fmt::format("give {} only ({} is its old name)", new_key, old_key));
+      warn_deprecated(fmt::format("sweep key {}", old_key), new_key);
+      t.insert(new_key, *n);
+      t.erase(old_key);
+    }
   r.check_keys(t, kTopKeys, "");
   SweepConfig c;
   c.file = file;
@@ -99,7 +110,7 @@ SweepConfig parse_sweep_config(const std::string& file) {
   std::vector<std::string> problems;
   std::map<std::string, int> top_lines;
   if (auto* n = t.get("problem")) problems = r.strings(*n, "problem"), top_lines["problem"] = r.line(*n);
-  std::vector<int> workers{5};
+  std::vector<int> workers{10};
   if (auto* n = t.get("workers")) workers = r.worker_counts(*n), top_lines["workers"] = r.line(*n);
   if (auto* n = t.get("rounds")) {
     c.rounds = r.integer(*n, "rounds");
@@ -126,9 +137,14 @@ SweepConfig parse_sweep_config(const std::string& file) {
   }
   c.out_dir = "runs/" + c.name;
   if (auto* n = t.get("out_dir")) c.out_dir = r.str(*n, "out_dir");
-  if (auto* n = t.get("seeds")) {
+  if (auto* n = t.get("seeds"); n && n->is_integer()) {  // a count K: seeds 0..K-1 (as --seeds K)
+    const long long k = r.integer(*n, "seeds");
+    if (k < 1 || k > 1000) r.fail(*n, "seeds", fmt::format("{} seeds; give a count from 1 to 1000 or a list", k));
+    c.seeds.clear();
+    for (long long s = 0; s < k; ++s) c.seeds.push_back(static_cast<std::uint64_t>(s));
+  } else if (n) {
     auto* a = n->as_array();
-    if (!a) r.fail(*n, "seeds", "expected a list of integers, e.g. seeds = [0, 1, 2]");
+    if (!a) r.fail(*n, "seeds", "expected a count or a list of integers, e.g. seeds = 3 or seeds = [0, 1, 2]");
     if (a->empty()) r.fail(*n, "seeds", "empty list; give at least one seed, e.g. seeds = [0]");
     c.seeds.clear();
     std::set<long long> seen;

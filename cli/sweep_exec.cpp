@@ -20,6 +20,7 @@
 #include "methods/method.hpp"
 #include "problems/registry.hpp"
 #include "run/job.hpp"
+#include "run/progress.hpp"
 #include "theory/fstar.hpp"
 
 namespace commopt::cli {
@@ -79,12 +80,6 @@ std::optional<RunOutcome> reusable(const std::string& path, const std::string& k
   }
 }
 
-std::string duration(double s) {
-  if (!std::isfinite(s)) return "?";
-  const long long t = std::llround(s);
-  return t >= 3600 ? fmt::format("{}h{:02}m", t / 3600, t / 60 % 60) : fmt::format("{}m{:02}s", t / 60, t % 60);
-}
-
 }  // namespace
 
 void check_grid_builds(const SweepConfig& cfg, const SweepGrid& grid, const ExecOptions& opts) {
@@ -125,10 +120,9 @@ std::vector<RunOutcome> execute_sweep(const SweepConfig& cfg, const SweepGrid& g
       todo.push_back(i);
   }
   std::atomic<std::size_t> next{0};
-  std::mutex mutex;  // guards done, error and the progress line
-  std::size_t done = 0;
+  std::mutex mutex;  // guards error
   std::exception_ptr error;
-  const auto start = std::chrono::steady_clock::now();
+  RunsProgress progress(opts.progress, "sweep " + cfg.name, todo.size());
   auto worker = [&] {
     omp_set_num_threads(1);    // each run single-threaded: the cores go to the runs
     set_requested_threads(1);  // (the simulator's worker threads, net/worker_pool.hpp)
@@ -175,15 +169,13 @@ std::vector<RunOutcome> execute_sweep(const SweepConfig& cfg, const SweepGrid& g
         if (!error) error = std::current_exception();
         return;
       }
-      std::lock_guard lock(mutex);
-      ++done;
-      if (opts.progress) {
-        const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const double eta = el / static_cast<double>(done) * static_cast<double>(todo.size() - done);
-        fmt::print(stderr, "\rsweep {}: {}/{} runs, {} elapsed, ETA {}   ", cfg.name, done, todo.size(),
-                   duration(el), duration(eta));
-        if (done == todo.size()) fmt::print(stderr, "\n");
+      if (opts.verbose) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        fmt::print("run {}: {} rounds, {} ({})\n", r.trace, out[i].meta.value("rounds", 0LL),
+                   out[i].meta.value("termination", std::string("?")), r.method);
+        std::fflush(stdout);
       }
+      progress.finished_one();
     }
   };
   const int threads = std::max(1, std::min<int>(opts.jobs, static_cast<int>(todo.size())));
@@ -191,6 +183,7 @@ std::vector<RunOutcome> execute_sweep(const SweepConfig& cfg, const SweepGrid& g
   for (int k = 1; k < threads; ++k) pool.emplace_back(worker);
   if (!todo.empty()) worker();
   for (auto& th : pool) th.join();
+  progress.done();
   if (error) std::rethrow_exception(error);
   return out;
 }

@@ -24,6 +24,7 @@ struct ExecOptions {
   int jobs = 1;
   std::string data_dir;
   bool progress = false;  // a done/total + ETA line on stderr
+  bool verbose = false;   // one line on stdout per run as it ends
 };
 
 // Builds every problem and method of the grid once; UsageError naming FILE:LINE: key on failure.

@@ -59,7 +59,7 @@ TEST_CASE("cli data: constants prints every constant and f*", "[cli][constants]"
 
 TEST_CASE("cli data: bad input is one line and exit code 2", "[cli][constants]") {
   for (const char* args : {"", "frobnicate", "info", "info nosuchdata", "constants --problem 'logreg[data=a1a]' -n 0",
-                           "constants --problem 'nosuch'", "constants -n 2", "info a1a --json /nonexistent/dir/x.json"}) {
+                           "constants --problem 'nosuch'", "constants -n 2", "info a1a --json /dev/null/x.json"}) {
     INFO(args);
     const auto o = run_data(args);
     CHECK(o.code == 2);

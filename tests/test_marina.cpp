@@ -100,14 +100,14 @@ TEST_CASE("marina: the number of full rounds is Binomial(T, p) with p = K/d", "[
 
 TEST_CASE("pp_marina and ef21_pp: s of n participate in compressed rounds", "[methods]") {
   const auto p = problem("sigmoid_lsq[data=mushrooms]", 6);
-  const JobResult r = run(*p, "pp_marina[s=2,p=0.1]", "randk[k=10]", 100);
+  const JobResult r = run(*p, "pp_marina[participation=snice[s=2],p=0.1]", "randk[k=10]", 100);
   int partial = 0;
   for (const auto& row : r.rows) {
     CHECK((row.participants == 6 || row.participants == 2));
     partial += row.participants == 2;
   }
   CHECK(partial > 70);
-  const JobResult e = run(*p, "ef21_pp[s=3]", "topk[k=10]", 50);
+  const JobResult e = run(*p, "ef21_pp[participation=snice[s=3]]", "topk[k=10]", 50);
   for (std::size_t t = 1; t < e.rows.size(); ++t) CHECK(e.rows[t].participants == 3);
   CHECK(e.rows.back().grad_norm_sq < e.rows.front().grad_norm_sq);
 }
@@ -121,7 +121,7 @@ TEST_CASE("vr_marina, page, diana, ef21_bc, frecon and marina with permk decreas
            {"diana", "randk[k=10]"},
            {"ef21_bc", "topk[k=10]"},
            {"marina", "permk"},
-           {"frecon[s=3,stepsize=theory*4]", "randk[k=10]"}}) {
+           {"frecon[participation=snice[s=3],stepsize=theory*4]", "randk[k=10]"}}) {
     INFO(m);
     const JobResult a = run(*p, m, c, 300, 2), b = run(*p, m, c, 300, 2);
     CHECK(same_rows(a.rows, b.rows));

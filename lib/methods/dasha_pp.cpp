@@ -22,14 +22,18 @@
 
 #include <fmt/format.h>
 
+#include "methods/participation_spec.hpp"
 #include "methods/entries.hpp"
 #include "methods/dasha_family.hpp"
 
 namespace commopt {
 namespace {
 
+// pp_marina's old `s=K` spelling, accepted here too (participation_spec.hpp).
+const ParamDoc kDeprecatedS{"s", "(deprecated)", "old spelling of participation=snice[s=K]"};
+
 Participation parse_participation(const Spec& m, int n) {
-  const Spec ps = Spec::parse(m.get_string("participation", "full"), "--method participation");
+  const Spec ps = Spec::parse(participation_text(m, m.name()), "--method participation");
   Participation part;
   part.n = n;
   if (ps.name() == "full") {
@@ -72,7 +76,7 @@ PP common(const MethodSetup& s, MethodInstance& inst, DashaConfig::Oracle oracle
   inst.info["constants"] = constants_json(s.problem->constants());
   inst.info["omega"] = r.omega;
   inst.info["momentum"] = r.cfg.a;
-  inst.info["participation"] = s.method.get_string("participation", "full");
+  inst.info["participation"] = participation_text(s.method, s.method.name());
   inst.info["p_a"] = r.pa;
   inst.info["p_aa"] = r.paa;
   return r;
@@ -188,7 +192,7 @@ MethodEntry dasha_pp_entry() {
   e.name = "dasha_pp";
   e.doc = "DASHA-PP (gradient setting) with partial participation; b = p_a/(2-p_a), a = p_a/(2 omega+1)";
   e.paper = "Tyurin & Richtarik, NeurIPS 2023, Alg. 1; step size from the [CERT] of 3.5 (paper rule: stepsize=paper)";
-  e.params = {kStepsizePaperParam, kParticipationParam, {"momentum", "p_a/(2 omega+1)", "the momentum a"},
+  e.params = {kStepsizePaperParam, kParticipationParam, kDeprecatedS, {"momentum", "p_a/(2 omega+1)", "the momentum a"},
               kDashaInitParam};
   e.default_compressor = "randk[ratio=0.01]";
   e.build = &build_dasha_pp;
@@ -218,7 +222,7 @@ MethodEntry dasha_pp_page_entry() {
   e.name = "dasha_pp_page";
   e.doc = "DASHA-PP-PAGE (finite sum) with partial participation; NOT certified";
   e.paper = "Tyurin & Richtarik, NeurIPS 2023, Alg. 1 (PAGE); no certified step size (theory = heuristic)";
-  e.params = {kStepsizeParam, kParticipationParam, {"momentum", "p_a/(2 omega+1)", "the momentum a"},
+  e.params = {kStepsizeParam, kParticipationParam, kDeprecatedS, {"momentum", "p_a/(2 omega+1)", "the momentum a"},
               {"batch", "1", "B, rows per minibatch (with replacement)"}, {"prob", "B/(B+m)", "p_page, shared coin"},
               kDashaInitParam};
   e.default_compressor = "randk[ratio=0.01]";
@@ -246,7 +250,7 @@ MethodEntry dasha_pp_mvr_entry() {
   e.name = kName;
   e.doc = "DASHA-PP-MVR (stochastic) with partial participation";
   e.paper = "Tyurin & Richtarik, NeurIPS 2023, Alg. 1 (MVR); step size from the [CERT] of 3.5";
-  e.params = {kStepsizeParam, kParticipationParam, {"momentum", "p_a/(2 omega+1)", "the momentum a"},
+  e.params = {kStepsizeParam, kParticipationParam, kDeprecatedS, {"momentum", "p_a/(2 omega+1)", "the momentum a"},
               {"b", "p_a min(1/B', 1/(omega sqrt B'))", "MVR momentum, <= p_a/(2-p_a)"}, {"batch", "1", "B"},
               {"mega_batch", "100", "B'"}, {"batch_init", "floor(max(B', omega sqrt B')/sqrt p_a)", "samples of h_i^0"},
               kDashaInitParam};

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "methods/participation_spec.hpp"
 #include "methods/card_helpers.hpp"
 #include "methods/entries.hpp"
 #include "methods/sampling.hpp"
@@ -113,8 +114,7 @@ MethodInstance build_ef21_pp(const MethodSetup& s) {
   const int d = p.dim(), n = p.workers();
   const auto& c = p.constants();
   const double alpha = contractive_alpha(s.compressor, d, n, "ef21_pp");
-  const long long sv = s.method.get_int("s", (n + 1) / 2);
-  if (sv < 1 || sv > n) throw UsageError(fmt::format("--method: ef21_pp s={} must be in [1, n = {}]", sv, n));
+  const long long sv = snice_count(s.method, n, (n + 1) / 2, "ef21_pp");
   Participation part;
   part.kind = sv == n ? Participation::Kind::full : Participation::Kind::snice;
   part.s = static_cast<int>(sv);
@@ -125,6 +125,7 @@ MethodInstance build_ef21_pp(const MethodSetup& s) {
   inst.info["constants"] = constants_json(c);
   inst.info["alpha"] = alpha;
   inst.info["s"] = sv;
+  inst.info["participation"] = fmt::format("snice[s={}]", sv);
   inst.info["theta_q"] = theta;
   inst.info[kInfoStochastic] = false;
   inst.stepsize = resolve_stepsize(s.method, 1.0 / (c.L + c.L_hat * std::sqrt(beta / theta)),
@@ -182,7 +183,8 @@ MethodEntry ef21_pp_entry() {
   e.name = "ef21_pp";
   e.doc = "EF21-PP: EF21 where s workers (s-nice) update and send each round";
   e.paper = "Fatkhullin et al., arXiv 2110.03294, EF21-PP; step with alpha_q = (s/n) alpha [DERIVED]";
-  e.params = {kStepsizeParam, {"s", "ceil(n/2)", "participating workers per round"}};
+  e.params = {kStepsizeParam, {"participation", "snice[s=ceil(n/2)]", "participating workers per round: snice[s=K] or full"},
+              {"s", "(deprecated)", "old spelling of participation=snice[s=K]"}};
   e.default_compressor = "topk[ratio=0.01]";
   e.build = &build_ef21_pp;
   TheoremCard& c = e.card;
@@ -195,9 +197,9 @@ MethodEntry ef21_pp_entry() {
   c.bound = "(1/T) sum_{t<T} E||grad f(x^t)||^2 <= 2 Phi^0/(gamma T) = 2 Delta0/(gamma T) + G^0/(theta_q T)";
   c.potential = "Phi^t = f(x^t) - f_low + gamma/(2 theta_q) (1/n) sum_i ||g_i^t - grad f_i(x^t)||^2";
   c.avg_grad_sq_bound = two_phi0_over_gamma_t;
-  e.check.runs = {{"ef21_pp[s=2]", "topk[k={k}]"}};
+  e.check.runs = {{"ef21_pp[participation=snice[s=2]]", "topk[k={k}]"}};
   // As conservative as EF21 (no violation at 4x measured): 8x; the model draws s = n/2 of 4.
-  e.check.one_step = OneStepPlan{.method = "ef21_pp[s=1]", .compressor = "topk[k=1]", .power_factor = 8};
+  e.check.one_step = OneStepPlan{.method = "ef21_pp[participation=snice[s=1]]", .compressor = "topk[k=1]", .power_factor = 8};
   e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "methods/participation_spec.hpp"
 #include "methods/card_helpers.hpp"
 #include "methods/entries.hpp"
 #include "methods/common.hpp"
@@ -179,14 +180,14 @@ MethodInstance build_frecon(const MethodSetup& s) {
     throw UsageError("--compressor: frecon needs an unbiased compressor (randk); '" + s.compressor.str() + "' is not");
   if (make_compressor(s.compressor, d, s.value_bits, {0, n})->needs_shared_randomness())
     throw UsageError("--compressor: frecon replays each worker's own indices; shared-stream compressors are not supported");
-  const long long sv = s.method.get_int("s", (n + 1) / 2);
-  if (sv < 1 || sv > n) throw UsageError(fmt::format("--method: frecon s={} must be in [1, n = {}]", sv, n));
+  const long long sv = snice_count(s.method, n, (n + 1) / 2, "frecon");
   const double omega = cc.omega, alpha_u = 1 / (1 + omega), lambda = static_cast<double>(sv) / (2 * (1 + omega) * n);
   const double pm = 1 / (1 + omega);
   MethodInstance inst;
   inst.info["constants"] = constants_json(c);
   inst.info["omega"] = omega;
   inst.info["s"] = sv;
+  inst.info["participation"] = fmt::format("snice[s={}]", sv);
   inst.info["alpha_u"] = alpha_u;
   inst.info["lambda"] = lambda;
   inst.info[kInfoStochastic] = false;
@@ -211,7 +212,8 @@ MethodEntry frecon_entry() {
   e.name = "frecon";
   e.doc = "FRECON: s-nice clients send C(grad difference) and C'(grad - y_i) on the same indices";
   e.paper = "Zhao, Burlachenko, Li, Richtarik, arXiv 2112.13097 (the DASHA-PP paper's baseline); gamma tuned (heuristic theory)";
-  e.params = {kStepsizeParam, {"s", "ceil(n/2)", "participating workers per round (s-nice)"}};
+  e.params = {kStepsizeParam, {"participation", "snice[s=ceil(n/2)]", "participating workers per round: snice[s=K] or full"},
+              {"s", "(deprecated)", "old spelling of participation=snice[s=K]"}};
   e.default_compressor = "randk[ratio=0.01]";
   e.build = &build_frecon;
   TheoremCard& c = e.card;
@@ -227,7 +229,7 @@ MethodEntry frecon_entry() {
             "invariant:y-mean, invariant:replicas on every round, and the exact expectation of a round (E g^+ = "
             "grad f(x^+) - grad f(x) + (1 - lambda) g + lambda grad f(x))";
   c.potential = "";
-  e.check.runs = {{"frecon[s=2]", "randk[k={k}]"}};
+  e.check.runs = {{"frecon[participation=snice[s=2]]", "randk[k={k}]"}};
   e.invariants = {mean_of_workers_invariant("y-mean", "y", "y",
                                             "y^t = (1/n) sum_i y_i^t: the server's control variate is the mean of the "
                                             "clients' (y_i += alpha_u u_i for i in S^t, y += (alpha_u/n) sum_S u_i)"),

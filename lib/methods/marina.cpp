@@ -29,6 +29,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "methods/participation_spec.hpp"
 #include "methods/entries.hpp"
 #include "methods/marina_family.hpp"
 #include "methods/sampling.hpp"
@@ -222,10 +223,10 @@ MethodInstance build_marina_variant(const MethodSetup& s, MarinaVariant v) {
     if (cfg.oracle == Oracle::online) info["mega_batch"] = mega;
     p_default = cfg.oracle == Oracle::finite ? std::min(B / (B + m), p_default) : std::min(1.0 / (1.0 + mega), p_default);
   } else if (v == Variant::pp_marina) {
-    const long long sv = s.method.get_int("s", (n + 1) / 2);
-    if (sv < 1 || sv > n) throw UsageError(fmt::format("--method: pp_marina s={} must be in [1, n = {}]", sv, n));
+    const long long sv = snice_count(s.method, n, (n + 1) / 2, "pp_marina");
     cfg.s = static_cast<int>(sv);
     info["s"] = sv;
+    info["participation"] = fmt::format("snice[s={}]", sv);
     p_default = cfg.s / (n * (1.0 + omega));
   }
   cfg.p = s.method.has("p") ? s.method.get_double("p", p_default) : p_default;

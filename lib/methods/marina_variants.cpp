@@ -43,7 +43,8 @@ MethodEntry pp_marina_entry() {
   e.name = "pp_marina";
   e.doc = "PP-MARINA: full rounds from all n workers, compressed rounds from s-nice samples";
   e.paper = "Gorbunov et al., ICML 2021, Alg. 4; s-nice step size [DERIVED]";
-  e.params = {kStepsizeParam, {"s", "ceil(n/2)", "workers per compressed round (s-nice)"},
+  e.params = {kStepsizeParam, {"participation", "snice[s=ceil(n/2)]", "workers per compressed round: snice[s=K] or full"},
+              {"s", "(deprecated)", "old spelling of participation=snice[s=K]"},
               {"p", "s/(n(1+omega))", "probability of a full round"}};
   e.default_compressor = "randk[ratio=0.01]";
   e.build = &build_pp_marina;
@@ -53,9 +54,9 @@ MethodEntry pp_marina_entry() {
   c.setting = "nonconvex; C_i unbiased (omega); full rounds from all n (prob p), else s-nice compressed rounds";
   c.stepsize_rule = "p = s/(n(1+omega)), gamma = 1/(L + L_hat sqrt((1-p)/p (omega/s + (n-s)/(s(n-1)))))";
   c.bound = "(1/T) sum_{t<T} E||grad f(x^t)||^2 <= 2 Phi^0/(gamma T)";
-  e.check.runs = {{"pp_marina[s=2]", "randk[k={k}]"}};
+  e.check.runs = {{"pp_marina[participation=snice[s=2]]", "randk[k={k}]"}};
   // Tight like MARINA's [CERT] (measured): the power check runs at 2x; the model draws s = n/2 of 4.
-  e.check.one_step = OneStepPlan{.method = "pp_marina[s=1]", .compressor = "randk[k=1]", .power_factor = 2};
+  e.check.one_step = OneStepPlan{.method = "pp_marina[participation=snice[s=1]]", .compressor = "randk[k=1]", .power_factor = 2};
   e.invariants = marina_invariants();
   return e;
 }

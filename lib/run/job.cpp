@@ -95,12 +95,21 @@ JobResult run_job(const Objective& problem, const JobSpec& spec, const JobBacken
   };
   if (backend.setup_guard) backend.setup_guard(setup); else setup();
   nlohmann::json& meta = result.meta;
-  Progress progress(backend.root && spec.progress && isatty(STDERR_FILENO), spec.stop);
-  result.run = run_rounds(*net, problem, spec.stop, spec.grid, [&](const TraceRow& row) {
-    result.rows.push_back(row);
-    if (writer) writer->write(row);
-    progress.update(row);
-  });
+  const bool show_progress = backend.root && spec.progress && stderr_is_terminal();
+  Progress progress(show_progress, spec.stop, spec.progress_label);
+  RoundTick tick;  // none without a progress line: the round loop then skips the call
+  if (show_progress)
+    tick = [&](long long round, double bits_up, double seconds, double grad_norm_sq) {
+      progress.tick(round, bits_up, seconds, grad_norm_sq);
+    };
+  result.run = run_rounds(
+      *net, problem, spec.stop, spec.grid,
+      [&](const TraceRow& row) {
+        result.rows.push_back(row);
+        if (writer) writer->write(row);
+        progress.update(row);
+      },
+      tick);
   progress.done();
   meta["termination"] = to_string(result.run.status);
   meta["message"] = result.run.message;

@@ -22,7 +22,8 @@ struct JobSpec {
   StopRule stop;
   LogGrid grid;
   std::string out;           // trace path (.csv); empty: no files
-  bool progress = false;     // a progress line on stderr
+  bool progress = false;     // a progress line on stderr (when it is a terminal)
+  std::string progress_label;  // shown at the start of that line, e.g. "ef21 (2/6)"
   bool overwrite = false;    // replace an existing result at `out` (--force); otherwise refuse it
   std::vector<std::filesystem::path> inputs;  // files the run reads (datasets): `out` may not be one of them
   nlohmann::json extra_meta; // problem spec, split, data path, ...

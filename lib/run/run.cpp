@@ -45,7 +45,7 @@ bool finite(const TraceRow& r) { return std::isfinite(r.loss) && std::isfinite(r
 }  // namespace
 
 RunResult run_rounds(Network& net, const Objective& problem, const StopRule& stop, const LogGrid& grid,
-                     const RowSink& sink) {
+                     const RowSink& sink, const RoundTick& tick) {
   using clock = std::chrono::steady_clock;
   double seconds = 0;
   auto timed_round = [&](int t) {
@@ -116,14 +116,17 @@ RunResult run_rounds(Network& net, const Objective& problem, const StopRule& sto
     bits_up /= static_cast<double>(c.bits_up.size());
     const bool must_stop = net.agree(!model_ok || t >= stop.rounds || (stop.max_bits && bits_up >= *stop.max_bits) ||
                                      (stop.time_limit && seconds >= *stop.time_limit) || interrupt_requested());
+    double grad_norm_sq = NAN;
     if (t == next_log || must_stop || stop.target) {
       row = make_row(t, c, net.evaluate(), problem, seconds);
       if (stop_now(row, t, done)) return *done;
+      grad_norm_sq = row.grad_norm_sq;
       if (t == next_log) {
         sink(row);
         next_log = grid.next(t);
       }
     }
+    if (tick) tick(t, bits_up, seconds, grad_norm_sq);
   }
 }
 

@@ -38,10 +38,14 @@ struct RunResult {
 };
 
 using RowSink = std::function<void(const TraceRow&)>;
+// Called after every round that does not end the run (the progress line; it must be cheap): the
+// round, the mean uplink bits per worker so far, the method's seconds, and ||grad f||^2 when the
+// round was evaluated (a logged row or a target to check), else NaN.
+using RoundTick = std::function<void(long long round, double bits_up, double seconds, double grad_norm_sq)>;
 
 // Runs until a stop rule fires. Every logged row goes to `sink` (the writer and the progress bar);
 // the target is checked on every round when one is given (evaluation is not counted in seconds).
 RunResult run_rounds(Network& net, const Objective& problem, const StopRule& stop, const LogGrid& grid,
-                     const RowSink& sink);
+                     const RowSink& sink, const RoundTick& tick = {});
 
 }  // namespace commopt
