@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/data_fetch.hpp"
 #include "core/error.hpp"
 #include "core/spec.hpp"
 #include "problems/datasets.hpp"
@@ -168,18 +169,21 @@ int data_constants(const std::vector<std::string>& args) {
 }  // namespace
 
 int cmd_data(const std::vector<std::string>& args) {
-  const std::string usage = "usage: commopt data info NAME | commopt data constants --problem SPEC --workers N";
+  const std::string usage =
+      "usage: commopt data info NAME | commopt data constants --problem SPEC --workers N | commopt data fetch NAME...";
   if (args.empty()) throw UsageError("data: " + usage);
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "--help" || args[0] == "-h") {
     fmt::print("{}\n  info       rows, features, nnz, density, labels, checksum of a dataset\n"
-               "  constants  L, L_i, L_hat, L_max (both conventions), L_pm, mu, sigma^2, L_sigma and f*\n",
+               "  constants  L, L_i, L_hat, L_max (both conventions), L_pm, mu, sigma^2, L_sigma and f*\n"
+               "  fetch      download LIBSVM datasets (checked, resumable; --from DIR|URL for a mirror)\n",
                usage);
     return 0;
   }
   if (args[0] == "info") return data_info(rest);
   if (args[0] == "constants") return data_constants(rest);
-  throw UsageError("data: " + unknown_name_message("data subcommand", args[0], {"info", "constants"}));
+  if (args[0] == "fetch") return data_fetch(rest);
+  throw UsageError("data: " + unknown_name_message("data subcommand", args[0], {"info", "constants", "fetch"}));
 }
 
 }  // namespace commopt::cli
