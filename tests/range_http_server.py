@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""A static file server on 127.0.0.1 for tests/data_fetch.sh, with what http.server lacks:
+HTTP Range requests (`Range: bytes=N-` answered by 206 Partial Content) and a simulated broken
+connection (--cut N: the first full GET of each file announces the whole length, sends N bytes and
+closes). Every request is appended to LOG as `METHOD PATH RANGE-HEADER-OR-DASH STATUS`.
+
+usage: range_http_server.py ROOT PORT_FILE LOG [--cut N]   (binds port 0 and writes the port)
+"""
+import http.server
+import os
+import sys
+
+root, port_file, log_file = sys.argv[1], sys.argv[2], sys.argv[3]
+cut = int(sys.argv[5]) if len(sys.argv) > 5 and sys.argv[4] == "--cut" else None
+cut_done = set()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def record(self, status):
+        with open(log_file, "a") as log:
+            log.write(f"GET {self.path} {self.headers.get('Range', '-')} {status}\n")
+
+    def do_GET(self):
+        path = os.path.join(root, self.path.lstrip("/"))
+        if not os.path.isfile(path):
+            self.record(404)
+            self.send_error(404)
+            return
+        data = open(path, "rb").read()
+        rng = self.headers.get("Range")
+        if rng and rng.startswith("bytes=") and rng.endswith("-"):
+            start = int(rng[len("bytes="):-1])
+            if start >= len(data):
+                self.record(416)
+                self.send_response(416)
+                self.send_header("Content-Range", f"bytes */{len(data)}")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.record(206)
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+            self.send_header("Content-Length", str(len(data) - start))
+            self.end_headers()
+            self.wfile.write(data[start:])
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if cut is not None and self.path not in cut_done:
+            cut_done.add(self.path)
+            self.record("200-cut")
+            self.wfile.write(data[:cut])
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.record(200)
+        self.wfile.write(data)
+
+
+server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+os.rename(port_file + ".tmp", port_file)
+server.serve_forever()
