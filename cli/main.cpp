@@ -51,7 +51,7 @@ namespace {
 void usage(std::FILE* to) {
   fmt::print(to, "commopt {} — communication-efficient distributed optimization\n\n", commopt::version());
   fmt::print(to, "usage: commopt <command> [options]   (commopt <command> --help for its options)\n\ncommands:\n");
-  for (const auto& c : commands()) fmt::print(to, "  {:<8} {}\n", c.name, c.doc);
+  for (const auto& c : commands()) fmt::print(to, "  {:<11} {}\n", c.name, c.doc);
 }
 
 }  // namespace
