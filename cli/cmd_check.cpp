@@ -172,15 +172,15 @@ int cmd_check(const std::vector<std::string>& args) {
   desc.add_options()
       ("help,h", "this help")
       ("suite", po::value(&suite)->default_value("quick"), "quick (CI, every method, < 3 min) or full (real data, more seeds)")
-      ("method", po::value(&method), "check only this method spec, e.g. 'ef21[stepsize=theory*4]'")
+      ("method", po::value(&method), "check only this method spec, e.g. 'ef21[stepsize=theory*4]' (default: every method)")
       ("compressor", po::value(&compressor), "its compressor (default: the method's)")
-      ("problem", po::value(&problem), "check on this problem instead of the suite's")
+      ("problem", po::value(&problem), "check on this problem instead of the suite's (default: the suite's)")
       ("workers,n", po::value(&workers)->default_value(4), "workers, with --problem")
-      ("seeds", po::value(&seeds), "seeds for random methods (quick 8, full 20)")
-      ("rounds", po::value(&rounds), "rounds per run (quick 300, full 1000)")
-      ("data-dir", po::value(&data_dir), "first directory to search for datasets")
+      ("seeds", po::value(&seeds), "seeds for random methods (default: quick 8, full 20)")
+      ("rounds", po::value(&rounds), "rounds per run (default: quick 300, full 1000)")
+      ("data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)")
       ("jobs,j", po::value(&jobs), "independent runs in parallel (default: the hardware threads); same output for any -j")
-      ("json", po::value(&json), "also write the rows as JSON")
+      ("json", po::value(&json), "also write the rows as JSON (default: none)")
       ("verbose,v", po::bool_switch(&verbose), "print the note of every check");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);

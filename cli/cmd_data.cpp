@@ -50,9 +50,9 @@ int data_info(const std::vector<std::string>& args) {
   std::string name, data_dir, json;
   int features = 0;
   po::options_description desc("commopt data info options");
-  desc.add_options()("help,h", "this help")("name", po::value(&name), "dataset name or file")(
-      "data-dir", po::value(&data_dir), "first directory to search for datasets")(
-      "features", po::value(&features), "feature count override")("json", po::value(&json), "also write JSON here");
+  desc.add_options()("help,h", "this help")("name", po::value(&name), "dataset name or file (required; also the first argument)")(
+      "data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)")(
+      "features", po::value(&features), "feature count override (default: the largest index in the file)")("json", po::value(&json), "also write JSON here (default: none)");
   po::positional_options_description pos;
   pos.add("name", 1);
   auto vm = parse(args, desc, &pos);
@@ -96,12 +96,12 @@ int data_constants(const std::vector<std::string>& args) {
   bool no_f_star = false;
   po::options_description desc("commopt data constants options");
   desc.add_options()("help,h", "this help")(
-      "problem", po::value(&problem)->required(), "problem spec, e.g. logreg[data=a9a,lambda=0.001]")(
+      "problem", po::value(&problem)->required(), "problem spec (required), e.g. logreg[data=a9a,lambda=0.001]")(
       "workers,n", po::value(&workers)->default_value(10), "number of workers n")(
       "split", po::value(&split)->default_value("contiguous"), "contiguous, shuffled or label-sorted")(
       "seed", po::value(&seed)->default_value(0), "seed of the shuffled split")(
-      "data-dir", po::value(&data_dir), "first directory to search for datasets")(
-      "no-f-star", po::bool_switch(&no_f_star), "skip f* (no solve)")("json", po::value(&json), "also write JSON here");
+      "data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)")(
+      "no-f-star", po::bool_switch(&no_f_star), "skip f* (no solve)")("json", po::value(&json), "also write JSON here (default: none)");
   auto vm = parse(args, desc);
   if (vm.count("help")) {
     std::cout << "usage: commopt data constants --problem SPEC [--workers N] [--split S] [--json FILE]\n\n" << desc << "\n";

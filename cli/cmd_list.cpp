@@ -61,7 +61,13 @@ int cmd_list(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help" || args[i] == "-h") {
       fmt::print("usage: commopt list [methods|compressors|problems|datasets] [--data-dir DIR]\n"
-                 "       commopt list methods|compressors|problems --names   (names only, one a line)\n");
+                 "       commopt list methods|compressors|problems --names   (names only, one a line)\n\n"
+                 "commopt list options:\n"
+                 "  -h [ --help ]         this help\n"
+                 "  --data-dir arg        first directory to search for datasets (default: only the\n"
+                 "                        search path, see README)\n"
+                 "  --names               only the names of methods, compressors or problems, one a\n"
+                 "                        line\n");
       return 0;
     }
     if (args[i] == "--data-dir") {

@@ -24,13 +24,13 @@ int cmd_theory(const std::vector<std::string>& args) {
   po::options_description desc("commopt theory options");
   desc.add_options()
       ("help,h", "this help")
-      ("method", po::value(&method)->required(), "method spec")
+      ("method", po::value(&method)->required(), "method spec (required)")
       ("compressor", po::value(&compressor), "compressor spec (default: the method's)")
-      ("problem", po::value(&problem)->required(), "problem spec")
+      ("problem", po::value(&problem)->required(), "problem spec (required)")
       ("workers,n", po::value(&workers)->default_value(10), "workers")
       ("eps", po::value(&eps)->default_value(1e-3), "target for (1/T) sum_t ||grad f(x^t)||^2")
       ("value-bits", po::value(&value_bits)->default_value(32), "bits per value on the wire")
-      ("data-dir", po::value(&data_dir), "first directory to search for datasets");
+      ("data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   if (vm.count("help")) {
