@@ -1,6 +1,7 @@
 // libcurl easy interface; resume with CURLOPT_RESUME_FROM_LARGE (HTTP: `Range: bytes=N-`, answered
-// by 206; file://: a seek). A 200 answer to a range request means the server sent the whole file:
-// the partial file is truncated before the first byte is written.
+// by 206; file://: a seek). A server that answers a range request with 200 (the whole file) makes
+// libcurl stop with CURLE_RANGE_ERROR before writing anything: the partial file is then emptied and
+// the transfer made once more from byte 0.
 #include "cli/download.hpp"
 
 #include <chrono>
@@ -24,8 +25,6 @@ struct Transfer {
   std::FILE* out = nullptr;
   CURL* curl = nullptr;
   std::uintmax_t offset = 0;   // bytes already in the file when the request was made
-  bool first_write = true;
-  bool restarted = false;      // the server ignored the range; the file was truncated
   bool progress = false;
   std::string label;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now(), last_print{};
@@ -33,15 +32,6 @@ struct Transfer {
 
 std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
-  if (t->first_write) {
-    t->first_write = false;
-    long code = 0;
-    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
-    if (t->offset > 0 && code == 200) {  // the whole file, not the rest: start over
-      if (ftruncate(fileno(t->out), 0) != 0 || std::fseek(t->out, 0, SEEK_SET) != 0) return 0;
-      t->restarted = true;
-    }
-  }
   return std::fwrite(data, size, count, t->out) * size;
 }
 
@@ -60,10 +50,10 @@ int on_progress(void* user, curl_off_t total, curl_off_t now, curl_off_t, curl_o
   t->last_print = clock;
   const double secs = std::chrono::duration<double>(clock - t->start).count();
   const double rate = secs > 0 ? static_cast<double>(now) / secs : 0;
-  const double done = static_cast<double>(t->restarted ? 0 : t->offset) + static_cast<double>(now);
+  const double done = static_cast<double>(t->offset) + static_cast<double>(now);
   std::string line = fmt::format("  {}  {}", t->label, megabytes(done));
   if (total > 0) {
-    const double all = static_cast<double>(t->restarted ? 0 : t->offset) + static_cast<double>(total);
+    const double all = static_cast<double>(t->offset) + static_cast<double>(total);
     line += fmt::format(" / {}  {:.0f} %", megabytes(all), 100.0 * done / all);
     if (rate > 0) line += fmt::format("  {}/s  ETA {:.0f} s", megabytes(rate), (all - done) / rate);
   } else if (rate > 0) {
@@ -122,7 +112,11 @@ DownloadResult download(const std::string& url, const fs::path& partial, bool pr
   long code = 0;
   curl_easy_getinfo(t.curl, CURLINFO_RESPONSE_CODE, &code);
   r.bytes = fs::file_size(partial, ec);
-  r.resumed_from = t.restarted ? 0 : t.offset;
+  r.resumed_from = t.offset;
+  if (res == CURLE_RANGE_ERROR && t.offset > 0) {  // the server cannot resume: start over, once
+    fs::resize_file(partial, 0, ec);
+    if (!ec) return download(url, partial, progress, label);
+  }
   if (res == CURLE_OK) {
     r.status = DownloadResult::Status::complete;
   } else if (res == CURLE_HTTP_RETURNED_ERROR && code == 416 && t.offset > 0) {

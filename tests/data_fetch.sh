@@ -89,7 +89,20 @@ check "mirror directory: exit 0" [ $? = 0 ]
 check "mirror directory: resumed at byte 700" grep -q "at byte 700" "$tmp/out"
 check "mirror directory: file equals the served one" cmp -s "$tmp/dest2/tiny" "$tmp/srv/binary/tiny"
 
-# 8. The built-in table: the shared/datasets xz copy of a1a matches its recorded size and sha256.
+# 8. A server that ignores Range (answers 200 with the whole file): the prefix is dropped, not
+# duplicated, and the result equals the served file.
+python3 "$src/tests/range_http_server.py" "$tmp/srv" "$tmp/port2" "$tmp/log2" --no-range &
+server2=$!
+for _ in $(seq 1 100); do [ -s "$tmp/port2" ] && break; sleep 0.05; done
+mkdir -p "$tmp/dest3"
+head -c 700 "$tmp/srv/binary/tiny" > "$tmp/dest3/tiny.partial"
+"$bin" data fetch tiny --from "http://127.0.0.1:$(cat "$tmp/port2")" --data-dir "$tmp/dest3" -q > "$tmp/out" 2>&1
+check "range ignored: exit 0" [ $? = 0 ]
+check "range ignored: the server got a Range request and answered 200" grep -q "^GET /binary/tiny bytes=700- 200$" "$tmp/log2"
+check "range ignored: file equals the served one" cmp -s "$tmp/dest3/tiny" "$tmp/srv/binary/tiny"
+kill "$server2"
+
+# 9. The built-in table: the shared/datasets xz copy of a1a matches its recorded size and sha256.
 unset COMMOPT_DATA_CATALOGUE
 if [ -e "$src/../shared/datasets/a1a.xz" ]; then
   "$bin" data fetch a1a --from "$src/../shared/datasets" --data-dir "$tmp/mirror" -q > "$tmp/out" 2>&1

@@ -2,16 +2,19 @@
 """A static file server on 127.0.0.1 for tests/data_fetch.sh, with what http.server lacks:
 HTTP Range requests (`Range: bytes=N-` answered by 206 Partial Content) and a simulated broken
 connection (--cut N: the first full GET of each file announces the whole length, sends N bytes and
-closes). Every request is appended to LOG as `METHOD PATH RANGE-HEADER-OR-DASH STATUS`.
+closes). --no-range: ignore Range headers and always answer 200 with the whole file, as
+`python3 -m http.server` does. Every request is appended to LOG as `METHOD PATH RANGE-HEADER-OR-DASH STATUS`.
 
-usage: range_http_server.py ROOT PORT_FILE LOG [--cut N]   (binds port 0 and writes the port)
+usage: range_http_server.py ROOT PORT_FILE LOG [--cut N] [--no-range]   (binds port 0, writes the port)
 """
 import http.server
 import os
 import sys
 
 root, port_file, log_file = sys.argv[1], sys.argv[2], sys.argv[3]
-cut = int(sys.argv[5]) if len(sys.argv) > 5 and sys.argv[4] == "--cut" else None
+flags = sys.argv[4:]
+cut = int(flags[flags.index("--cut") + 1]) if "--cut" in flags else None
+honour_range = "--no-range" not in flags
 cut_done = set()
 
 
@@ -31,7 +34,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         data = open(path, "rb").read()
         rng = self.headers.get("Range")
-        if rng and rng.startswith("bytes=") and rng.endswith("-"):
+        if honour_range and rng and rng.startswith("bytes=") and rng.endswith("-"):
             start = int(rng[len("bytes="):-1])
             if start >= len(data):
                 self.record(416)
