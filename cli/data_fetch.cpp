@@ -172,8 +172,10 @@ int fetch_one(const std::string& name, const std::string& from, const fs::path& 
       return 1;
     }
     if (r.resumed_from > 0) fmt::print("{}: resumed {} at byte {}\n", name, partial.string(), r.resumed_from);
+    if (progress) fmt::print(stderr, "\r  {}  checking: sha256 and parsing ...\033[K", name);
     const bool verified = verify_checksum(partial, src, final_path.filename().string());
     const DatasetInfo d = verify_parses(partial, name, src.url);
+    if (progress) fmt::print(stderr, "\r\033[K");
     std::string content_note;
     if (!verified && !e->content_sha256.empty())
       content_note = sha256_hex(read_decompressed(partial)) == e->content_sha256

@@ -105,8 +105,9 @@ kill "$server2"
 # 9. The built-in table: the shared/datasets xz copy of a1a matches its recorded size and sha256.
 unset COMMOPT_DATA_CATALOGUE
 if [ -e "$src/../shared/datasets/a1a.xz" ]; then
-  "$bin" data fetch a1a --from "$src/../shared/datasets" --data-dir "$tmp/mirror" -q > "$tmp/out" 2>&1
+  "$bin" data fetch a1a --from "$src/../shared/datasets" --data-dir "$tmp/mirror" > "$tmp/out" 2>&1
   check "built-in table: a1a.xz from shared/datasets verified" grep -q "size and sha256 verified" "$tmp/out"
+  check "no progress line when stderr is not a terminal (no -q)" [ "$(tr -cd '\r' < "$tmp/out" | wc -c)" = 0 ]
 fi
 
 echo "$fails failure(s)"
