@@ -5,7 +5,9 @@
 # interrupted transfer kept as .partial (exit 1) then resumed with `Range: bytes=1000-` into a file
 # equal to the served one; checksum pass; checksum mismatch (exit 2, named, nothing kept); checksum not
 # recorded (said so); not LIBSVM (exit 2, nothing kept); refusal to overwrite and --force; a file://
-# mirror directory with a resumed prefix; the built-in table against the shared/datasets copies.
+# mirror directory with a resumed prefix; a server that ignores Range (restarted from byte 0); the
+# built-in table against the shared/datasets copies; no progress output off a terminal; the
+# not-found message of a catalogued dataset names `commopt data fetch NAME`.
 # usage: data_fetch.sh COMMOPT_BINARY SOURCE_DIR
 set -u
 bin=$1
@@ -109,6 +111,12 @@ if [ -e "$src/../shared/datasets/a1a.xz" ]; then
   check "built-in table: a1a.xz from shared/datasets verified" grep -q "size and sha256 verified" "$tmp/out"
   check "no progress line when stderr is not a terminal (no -q)" [ "$(tr -cd '\r' < "$tmp/out" | wc -c)" = 0 ]
 fi
+
+# 10. A dataset of the table that is nowhere on the search path: the error names the fetch command.
+mkdir -p "$tmp/empty"
+"$bin" data info real-sim --data-dir "$tmp/empty" > "$tmp/out" 2>&1
+check "missing real-sim: exit 2" [ $? = 2 ]
+check "missing real-sim: says \`commopt data fetch real-sim\`" grep -q "commopt data fetch real-sim" "$tmp/out"
 
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
