@@ -5,10 +5,12 @@
 // then renamed. A checksum mismatch or a file that does not parse removes the download and exits 2.
 #include "cli/data_fetch.hpp"
 
+#include <fstream>
 #include <iostream>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include "cli/download.hpp"
@@ -122,17 +124,43 @@ std::string describe(const DatasetInfo& d) {
   return fmt::format("{} rows, {} features, {} labels", d.rows, d.features, d.labels.size());
 }
 
-void print_catalogue() {
-  fmt::print("{:<18} {:<10} {:<34} {}\n", "name", "page", "file", "checksum");
-  for (const auto& e : dataset_catalogue())
-    fmt::print("{:<18} {:<10} {:<34} {}\n", e.name, e.page, e.upstream.file,
+// Human lines go to `out` (stderr when the JSON goes to stdout); `records` is what --json writes.
+struct Report {
+  std::FILE* out = stdout;
+  nlohmann::json records = nlohmann::json::array();
+};
+
+nlohmann::json sha_or_null(const CatalogueFile& f) { return f.sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.sha256); }
+
+void print_catalogue(Report& rep) {
+  fmt::print(rep.out, "{:<18} {:<10} {:<34} {}\n", "name", "page", "file", "checksum");
+  for (const auto& e : dataset_catalogue()) {
+    fmt::print(rep.out, "{:<18} {:<10} {:<34} {}\n", e.name, e.page, e.upstream.file,
                !e.upstream.sha256.empty()   ? "sha256 recorded"
                : !e.mirror.sha256.empty() ? "recorded for the mirror copy " + e.mirror.file
                                           : "not recorded");
+    rep.records.push_back({{"name", e.name}, {"page", e.page}, {"file", e.upstream.file}, {"url", libsvm_url(e)},
+                           {"sha256", sha_or_null(e.upstream)}, {"bytes", e.upstream.bytes ? nlohmann::json(e.upstream.bytes) : nlohmann::json(nullptr)},
+                           {"mirror_file", e.mirror.file.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.mirror.file)},
+                           {"mirror_sha256", sha_or_null(e.mirror)},
+                           {"content_sha256", e.content_sha256.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.content_sha256)}});
+  }
+}
+
+void write_json(const std::string& path, const nlohmann::json& j) {
+  if (path == "-") {
+    std::cout << j.dump(2) << '\n';
+    return;
+  }
+  std::ofstream out(path, std::ios::trunc);
+  out << j.dump(2) << '\n';
+  out.close();
+  if (!out) throw UsageError(fmt::format("data fetch: cannot write --json {}; check the directory exists and is writable", path));
 }
 
 // Returns 0 when the dataset is there (fetched or already present), 1 when the transfer failed.
-int fetch_one(const std::string& name, const std::string& from, const fs::path& dir, bool force, bool progress) {
+int fetch_one(const std::string& name, const std::string& from, const fs::path& dir, bool force, bool progress,
+              Report& rep) {
   const CatalogueEntry* e = find_catalogue_entry(name);
   if (!e) {
     std::vector<std::string> names;
@@ -148,13 +176,17 @@ int fetch_one(const std::string& name, const std::string& from, const fs::path& 
     const std::string sha = sha256_file(*existing);
     for (const auto& s : srcs)
       if (!s.expected.sha256.empty() && sha == s.expected.sha256) {
-        fmt::print("{}: {} is already there and matches its sha256; not replaced (--force to fetch again)\n", name,
-                   existing->string());
+        fmt::print(rep.out, "{}: {} is already there and matches its sha256; not replaced (--force to fetch again)\n",
+                   name, existing->string());
+        rep.records.push_back({{"name", name}, {"status", "already there"}, {"file", existing->string()},
+                               {"sha256", sha}, {"checksum", "verified"}});
         return 0;
       }
     const DatasetInfo d = verify_parses(*existing, name, "");
-    fmt::print("{}: {} is already there ({}); not replaced (--force to fetch again)\n", name, existing->string(),
-               describe(d));
+    fmt::print(rep.out, "{}: {} is already there ({}); not replaced (--force to fetch again)\n", name,
+               existing->string(), describe(d));
+    rep.records.push_back({{"name", name}, {"status", "already there"}, {"file", existing->string()}, {"sha256", sha},
+                           {"checksum", "not recorded"}, {"rows", d.rows}, {"features", d.features}});
     return 0;
   }
   std::vector<std::string> tried;
@@ -169,24 +201,33 @@ int fetch_one(const std::string& name, const std::string& from, const fs::path& 
     if (r.status == DownloadResult::Status::failed) {
       fmt::print(stderr, "commopt data fetch: {}: download from {} failed: {}; {} bytes kept in {}: run the same "
                          "command again to resume\n", name, src.url, r.message, r.bytes, partial.string());
+      rep.records.push_back({{"name", name}, {"status", "failed"}, {"url", src.url}, {"error", r.message},
+                             {"partial", partial.string()}, {"bytes", r.bytes}});
       return 1;
     }
-    if (r.resumed_from > 0) fmt::print("{}: resumed {} at byte {}\n", name, partial.string(), r.resumed_from);
+    if (r.resumed_from > 0) fmt::print(rep.out, "{}: resumed {} at byte {}\n", name, partial.string(), r.resumed_from);
     if (progress) fmt::print(stderr, "\r  {}  checking: sha256 and parsing ...\033[K", name);
     const bool verified = verify_checksum(partial, src, final_path.filename().string());
     const DatasetInfo d = verify_parses(partial, name, src.url);
     if (progress) fmt::print(stderr, "\r\033[K");
     std::string content_note;
-    if (!verified && !e->content_sha256.empty())
-      content_note = sha256_hex(read_decompressed(partial)) == e->content_sha256
+    nlohmann::json same_text = nullptr;  // the decompressed text vs the shared/datasets copy's
+    if (!verified && !e->content_sha256.empty()) {
+      same_text = sha256_hex(read_decompressed(partial)) == e->content_sha256;
+      content_note = same_text.get<bool>()
                          ? "; its text equals the shared/datasets copy (sha256 recorded)"
                          : "; its text differs from the shared/datasets copy (from GitHub, see its MANIFEST)";
+    }
     if (existing && *existing != final_path) fs::remove(*existing, ec);  // --force: the new file replaces it
     fs::rename(partial, final_path);
-    fmt::print("{}: {} ({} bytes) from {}: {}; {}{}\n", name, final_path.string(), r.bytes, src.url, describe(d),
-               verified ? "size and sha256 verified"
-                        : fmt::format("checksum not recorded, so unverified (sha256 {})", sha256_file(final_path)),
+    const std::string sha = sha256_file(final_path);
+    fmt::print(rep.out, "{}: {} ({} bytes) from {}: {}; {}{}\n", name, final_path.string(), r.bytes, src.url,
+               describe(d), verified ? "size and sha256 verified" : fmt::format("checksum not recorded, so unverified (sha256 {})", sha),
                content_note);
+    rep.records.push_back({{"name", name}, {"status", "fetched"}, {"file", final_path.string()}, {"url", src.url},
+                           {"bytes", r.bytes}, {"resumed_from", r.resumed_from}, {"sha256", sha},
+                           {"checksum", verified ? "verified" : "not recorded"}, {"same_text_as_shipped", same_text},
+                           {"rows", d.rows}, {"features", d.features}});
     return 0;
   }
   throw UsageError(fmt::format("data fetch: {} not found at {}; check --from or the name", name, fmt::join(tried, ", ")));
@@ -196,7 +237,7 @@ int fetch_one(const std::string& name, const std::string& from, const fs::path& 
 
 int data_fetch(const std::vector<std::string>& args) {
   std::vector<std::string> names;
-  std::string from, data_dir;
+  std::string from, data_dir, json;
   bool force = false, quiet = false, list = false;
   po::options_description desc("commopt data fetch options");
   desc.add_options()("help,h", "this help")(
@@ -207,27 +248,32 @@ int data_fetch(const std::vector<std::string>& args) {
       "directory to download into (default: the first writable directory of the dataset search path)")(
       "force", po::bool_switch(&force), "download again even if the dataset is already there")(
       "quiet,q", po::bool_switch(&quiet), "no progress line")("list", po::bool_switch(&list),
-                                                              "list the datasets that can be fetched");
+                                                              "list the datasets that can be fetched")(
+      "json", po::value(&json), "also write the results (or --list) as JSON to this file, '-' = stdout (default: none)");
   po::positional_options_description pos;
   pos.add("name", -1);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
   if (vm.count("help")) {
-    std::cout << "usage: commopt data fetch NAME... [--from DIR|URL] [--data-dir DIR] [--force] [-q] | --list\n\n"
+    std::cout << "usage: commopt data fetch NAME... [--from DIR|URL] [--data-dir DIR] [--force] [-q] [--json FILE|-] | --list\n\n"
               << desc << "\nexit: 0 fetched or already there, 1 a transfer failed (the .partial file is kept for a "
                          "resume), 2 bad input or a checksum mismatch (nothing kept)\n";
     return 0;
   }
   po::notify(vm);
+  Report rep;
+  if (json == "-") rep.out = stderr;  // stdout holds the JSON alone
   if (list) {
-    print_catalogue();
+    print_catalogue(rep);
+    if (!json.empty()) write_json(json, rep.records);
     return 0;
   }
   if (names.empty()) throw UsageError("data fetch: name a dataset, e.g. `commopt data fetch a9a` (commopt data fetch --list)");
   const fs::path dir = fetch_directory(data_dir);
   const bool progress = !quiet && isatty(STDERR_FILENO);
   int code = 0;
-  for (const auto& n : names) code = std::max(code, fetch_one(n, from, dir, force, progress));
+  for (const auto& n : names) code = std::max(code, fetch_one(n, from, dir, force, progress, rep));
+  if (!json.empty()) write_json(json, rep.records);
   return code;
 }
 

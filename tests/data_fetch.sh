@@ -110,6 +110,17 @@ if [ -e "$src/../shared/datasets/a1a.xz" ]; then
   "$bin" data fetch a1a --from "$src/../shared/datasets" --data-dir "$tmp/mirror" > "$tmp/out" 2>&1
   check "built-in table: a1a.xz from shared/datasets verified" grep -q "size and sha256 verified" "$tmp/out"
   check "no progress line when stderr is not a terminal (no -q)" [ "$(tr -cd '\r' < "$tmp/out" | wc -c)" = 0 ]
+  # A mirror in the LIBSVM layout holding the uncompressed a1a: no sha256 recorded for that file,
+  # but its text is compared with the shipped copy's; --json - gives the record on stdout.
+  mkdir -p "$tmp/libsvm/binary" "$tmp/dest4"
+  xz -dc "$src/../shared/datasets/a1a.xz" > "$tmp/libsvm/binary/a1a"
+  "$bin" data fetch a1a --from "$tmp/libsvm" --data-dir "$tmp/dest4" --json - > "$tmp/json" 2> "$tmp/out"
+  check "LIBSVM-layout mirror: text equals the shipped copy" grep -q "its text equals the shared/datasets copy" "$tmp/out"
+  check "--json - : stdout is the JSON record" python3 -c "
+import json, sys
+r = json.load(open('$tmp/json'))
+assert r[0]['name'] == 'a1a' and r[0]['checksum'] == 'not recorded' and r[0]['same_text_as_shipped'] is True, r
+assert r[0]['rows'] == 1605, r"
 fi
 
 # 10. A dataset of the table that is nowhere on the search path: the error names the fetch command.
