@@ -1,4 +1,5 @@
-// Parser of boost::program_options' help layout: option lines start with two spaces and a dash;
+// Parser of boost::program_options' help layout (and of a hand-written list in the same spirit):
+// option lines start with two spaces and a dash;
 // a description that wraps continues on lines indented further; a blank line ends the block.
 #include "cli/help_options.hpp"
 
@@ -16,12 +17,24 @@ namespace commopt::cli {
 std::vector<HelpOption> parse_help_options(const std::string& help) {
   static const std::regex option_line(
       R"(^  (?:-([A-Za-z0-9]) \[ --([A-Za-z0-9][A-Za-z0-9-]*) \]|--([A-Za-z0-9][A-Za-z0-9-]*))( arg(?: \(=([^)]*)\))?)?(?:\s+(.*))?$)");
+  // The same list written by hand: "  -q, --quiet      no text", "  --json PATH      write ..." (a value
+  // is an upper-case word; the description follows two or more spaces).
+  static const std::regex hand_line(
+      R"(^  (?:-([A-Za-z0-9]), )?--([A-Za-z0-9][A-Za-z0-9-]*)( [A-Z][A-Z0-9_|.]*)?(?:\s{2,}(.*))?$)");
   std::vector<HelpOption> out;
   std::istringstream in(help);
   bool in_block = false;
   for (std::string line; std::getline(in, line);) {
     std::smatch m;
-    if (std::regex_match(line, m, option_line)) {
+    if (std::regex_match(line, m, hand_line)) {  // first: boost's pattern would take "DIR" for the text
+      HelpOption o;
+      if (m[1].matched) o.short_name = m[1].str()[0];
+      o.name = m[2].str();
+      o.takes_value = m[3].matched;
+      o.description = m[4].str();
+      out.push_back(std::move(o));
+      in_block = true;
+    } else if (std::regex_match(line, m, option_line)) {
       HelpOption o;
       if (m[1].matched) o.short_name = m[1].str()[0];
       o.name = m[2].matched ? m[2].str() : m[3].str();

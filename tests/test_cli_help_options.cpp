@@ -64,6 +64,23 @@ TEST_CASE("help parser reads boost's layout: names, values, defaults, wrapped de
   CHECK(opts[3].description.empty());
 }
 
+TEST_CASE("help parser reads a hand-written option list too", "[help]") {
+  const auto opts = parse_help_options(
+      "usage: commopt list [--data-dir DIR]\n\n"
+      "  --data-dir DIR   first directory to search for datasets (default: none)\n"
+      "  -q, --quiet      no text\n"
+      "  --json PATH      also write JSON\n");
+  REQUIRE(opts.size() == 3);
+  CHECK(opts[0].name == "data-dir");
+  CHECK(opts[0].takes_value);
+  CHECK(opts[0].description == "first directory to search for datasets (default: none)");
+  CHECK(opts[1].name == "quiet");
+  CHECK(opts[1].short_name == 'q');
+  CHECK_FALSE(opts[1].takes_value);
+  CHECK(opts[2].name == "json");
+  CHECK(opts[2].takes_value);
+}
+
 TEST_CASE("every subcommand's --help: each option described, each value option with its default", "[help]") {
   static const std::regex says_default(R"(default|required)", std::regex::icase);
   const auto cmds = subcommands();
