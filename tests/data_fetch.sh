@@ -32,6 +32,8 @@ tiny   binary tiny $sha $size
 badsum binary tiny 0000000000000000000000000000000000000000000000000000000000000000 $size
 nosum  binary tiny - -
 junk   binary junk - -
+gone   binary gone - -
+viaxz  binary tiny $sha $size viaxz.xz 1111111111111111111111111111111111111111111111111111111111111111 99
 CAT
 export COMMOPT_DATA_CATALOGUE=$tmp/catalogue
 
@@ -83,6 +85,15 @@ check "no checksum: parsed" grep -q "300 rows, 5 features" "$tmp/out"
 fetch junk --from "$url"
 check "not LIBSVM exits 2" [ "$(rc)" = 2 ]
 check "not LIBSVM keeps nothing" [ -z "$(ls "$tmp/dest" | grep junk)" ]
+
+# 6b. Nowhere on the server: exit 2 naming every URL tried. A mirror copy (viaxz.xz) missing: HTTP
+# 404, then the LIBSVM layout (binary/tiny) is used and checked against its own sha256.
+fetch gone --from "$url"
+check "not on the server: exit 2" [ "$(rc)" = 2 ]
+check "not on the server: lists the URLs tried" grep -q "gone not found at $url/binary/gone (HTTP 404), $url/gone (HTTP 404)" "$tmp/out"
+fetch viaxz --from "$url"
+check "missing mirror copy: falls back to binary/tiny, verified" grep -q "from $url/binary/tiny: .*size and sha256 verified" "$tmp/out"
+check "missing mirror copy: the server saw /viaxz.xz (404)" grep -q "^GET /viaxz.xz - 404$" "$tmp/log"
 
 # 7. A mirror directory (file:// through libcurl), resuming a 700-byte prefix.
 head -c 700 "$tmp/srv/binary/tiny" > "$tmp/dest2/tiny.partial"
