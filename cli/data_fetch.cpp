@@ -199,8 +199,12 @@ int fetch_one(const std::string& name, const std::string& from, const fs::path& 
       continue;
     }
     if (r.status == DownloadResult::Status::failed) {
-      fmt::print(stderr, "commopt data fetch: {}: download from {} failed: {}; {} bytes kept in {}: run the same "
-                         "command again to resume\n", name, src.url, r.message, r.bytes, partial.string());
+      if (r.bytes > 0)
+        fmt::print(stderr, "commopt data fetch: {}: download from {} failed: {}; {} bytes kept in {}: run the same "
+                           "command again to resume\n", name, src.url, r.message, r.bytes, partial.string());
+      else
+        fmt::print(stderr, "commopt data fetch: {}: download from {} failed: {}; nothing downloaded: check the "
+                           "network, or fetch from a mirror with --from DIR|URL\n", name, src.url, r.message);
       rep.records.push_back({{"name", name}, {"status", "failed"}, {"url", src.url}, {"error", r.message},
                              {"partial", partial.string()}, {"bytes", r.bytes}});
       return 1;

@@ -95,6 +95,13 @@ fetch viaxz --from "$url"
 check "missing mirror copy: falls back to binary/tiny, verified" grep -q "from $url/binary/tiny: .*size and sha256 verified" "$tmp/out"
 check "missing mirror copy: the server saw /viaxz.xz (404)" grep -q "^GET /viaxz.xz - 404$" "$tmp/log"
 
+# 6c. No server at all (connection refused): exit 1, says nothing was downloaded, leaves no .partial.
+fetch nosum --from "http://127.0.0.1:1" --force
+check "no server: exit 1" [ "$(rc)" = 1 ]
+check "no server: says nothing was downloaded" grep -q "nothing downloaded: check the network" "$tmp/out"
+check "no server: no .partial left" [ ! -e "$tmp/dest/nosum.partial" ]
+check "no server: --force kept the existing nosum" cmp -s "$tmp/dest/nosum" "$tmp/srv/binary/tiny"
+
 # 7. A mirror directory (file:// through libcurl), resuming a 700-byte prefix.
 head -c 700 "$tmp/srv/binary/tiny" > "$tmp/dest2/tiny.partial"
 "$bin" data fetch tiny --from "$tmp/srv" --data-dir "$tmp/dest2" -q > "$tmp/out" 2>&1
