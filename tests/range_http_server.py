@@ -3,18 +3,32 @@
 HTTP Range requests (`Range: bytes=N-` answered by 206 Partial Content) and a simulated broken
 connection (--cut N: the first full GET of each file announces the whole length, sends N bytes and
 closes). --no-range: ignore Range headers and always answer 200 with the whole file, as
-`python3 -m http.server` does. Every request is appended to LOG as `METHOD PATH RANGE-HEADER-OR-DASH STATUS`.
+`python3 -m http.server` does. --rate B: send at most about B bytes per second (to watch the
+progress line). Every request is appended to LOG as `METHOD PATH RANGE-HEADER-OR-DASH STATUS`.
 
-usage: range_http_server.py ROOT PORT_FILE LOG [--cut N] [--no-range]   (binds port 0, writes the port)
+usage: range_http_server.py ROOT PORT_FILE LOG [--cut N] [--no-range] [--rate B]   (binds port 0, writes the port)
 """
 import http.server
 import os
+import time
 import sys
 
 root, port_file, log_file = sys.argv[1], sys.argv[2], sys.argv[3]
 flags = sys.argv[4:]
 cut = int(flags[flags.index("--cut") + 1]) if "--cut" in flags else None
 honour_range = "--no-range" not in flags
+rate = int(flags[flags.index("--rate") + 1]) if "--rate" in flags else None
+
+
+def send(wfile, data):
+    if rate is None:
+        wfile.write(data)
+        return
+    step = max(1, rate // 10)
+    for i in range(0, len(data), step):
+        wfile.write(data[i:i + step])
+        wfile.flush()
+        time.sleep(0.1)
 cut_done = set()
 
 
@@ -48,7 +62,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
             self.send_header("Content-Length", str(len(data) - start))
             self.end_headers()
-            self.wfile.write(data[start:])
+            send(self.wfile, data[start:])
             return
         self.send_response(200)
         self.send_header("Content-Length", str(len(data)))
@@ -61,7 +75,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self.record(200)
-        self.wfile.write(data)
+        send(self.wfile, data)
 
 
 server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
