@@ -1,10 +1,11 @@
-// `commopt data fetch NAME... [--from DIR|URL] [--data-dir DIR] [--force] [-q] | --list`.
+// `commopt data fetch NAME... [--from DIR|URL] [--data-dir DIR] [--force] [-q] [--json FILE|-] | --list`.
 // Each NAME of the catalogue (problems/dataset_catalogue.hpp) is downloaded into the first writable
 // directory of the dataset search path as <file>.partial (resumed when it is already there), checked
 // (size and sha256 where the table records them; otherwise only that it parses as LIBSVM, said so),
 // then renamed. A checksum mismatch or a file that does not parse removes the download and exits 2.
 #include "cli/data_fetch.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <iostream>
 
