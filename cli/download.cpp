@@ -10,6 +10,7 @@
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -85,6 +86,13 @@ DownloadResult download(const std::string& url, const fs::path& partial, bool pr
   std::unique_ptr<std::FILE, decltype(&std::fclose)> out(std::fopen(partial.c_str(), "ab"), &std::fclose);
   if (!out) {
     r.message = fmt::format("cannot write {}", partial.string());
+    return r;
+  }
+  // One writer per partial file: a second `data fetch` of the same dataset would interleave bytes.
+  if (flock(fileno(out.get()), LOCK_EX | LOCK_NB) != 0) {
+    r.message = fmt::format("{} is being written by another process (another commopt data fetch?); wait for it",
+                            partial.string());
+    r.bytes = t.offset;
     return r;
   }
   t.out = out.get();

@@ -102,6 +102,19 @@ check "no server: says nothing was downloaded" grep -q "nothing downloaded: chec
 check "no server: no .partial left" [ ! -e "$tmp/dest/nosum.partial" ]
 check "no server: --force kept the existing nosum" cmp -s "$tmp/dest/nosum" "$tmp/srv/binary/tiny"
 
+# 6d. Another process holds the partial file (flock): refused with exit 1, the file left alone.
+head -c 300 "$tmp/srv/binary/tiny" > "$tmp/dest/locked.partial"
+cat >> "$tmp/catalogue" <<CAT
+locked binary tiny $sha $size
+CAT
+flock "$tmp/dest/locked.partial" sleep 3 &
+sleep 0.3
+fetch locked --from "$url"
+check "partial file locked by another process: exit 1" [ "$(rc)" = 1 ]
+check "partial file locked: says so" grep -q "being written by another process" "$tmp/out"
+check "partial file locked: left alone" [ "$(stat -c %s "$tmp/dest/locked.partial")" = 300 ]
+wait $!
+
 # 7. A mirror directory (file:// through libcurl), resuming a 700-byte prefix.
 head -c 700 "$tmp/srv/binary/tiny" > "$tmp/dest2/tiny.partial"
 "$bin" data fetch tiny --from "$tmp/srv" --data-dir "$tmp/dest2" -q > "$tmp/out" 2>&1
