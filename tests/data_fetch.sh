@@ -107,7 +107,7 @@ head -c 300 "$tmp/srv/binary/tiny" > "$tmp/dest/locked.partial"
 cat >> "$tmp/catalogue" <<CAT
 locked binary tiny $sha $size
 CAT
-flock "$tmp/dest/locked.partial" sleep 3 &
+flock "$tmp/dest/locked.partial" sleep 1.5 &
 sleep 0.3
 fetch locked --from "$url"
 check "partial file locked by another process: exit 1" [ "$(rc)" = 1 ]
