@@ -176,13 +176,13 @@ int cmd_check(const std::vector<std::string>& args) {
   desc.add_options()
       ("help,h", "this help")
       ("suite", po::value(&suite)->default_value("quick"), "quick (CI, every method, < 3 min) or full (real data, more seeds)")
-      ("method", po::value(&method), "check only this method spec, e.g. 'ef21[stepsize=theory*4]'")
+      ("method", po::value(&method), "check only this method spec, e.g. 'ef21[stepsize=theory*4]' (default: every method)")
       ("compressor", po::value(&compressor), "its compressor (default: the method's)")
-      ("problem", po::value(&problem), "check on this problem instead of the suite's")
+      ("problem", po::value(&problem), "check on this problem instead of the suite's (default: the suite's)")
       ("workers,n", po::value(&workers)->default_value(10), "workers, with --problem (the suite's problems set their own)")
-      ("seeds", po::value(&seeds), "how many seeds (0..R-1) for random methods (quick 8, full 20)")
-      ("rounds", po::value(&rounds), "rounds per run (quick 300, full 1000)")
-      ("data-dir", po::value(&data_dir), "first directory to search for datasets")
+      ("seeds", po::value(&seeds), "how many seeds (0..R-1) for random methods (default: quick 8, full 20)")
+      ("rounds", po::value(&rounds), "rounds per run (default: quick 300, full 1000)")
+      ("data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)")
       ("jobs,j", po::value(&jobs), "independent runs in parallel (default: the hardware threads); same output for any -j")
       ("tightness", po::bool_switch(&tightness),
        "instead of the checks: per method with a one-step plan, paper step, certified step on the problem and the "

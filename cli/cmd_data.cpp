@@ -11,6 +11,7 @@
 
 #include "cli/command_output.hpp"
 #include "cli/commands.hpp"
+#include "cli/data_fetch.hpp"
 #include "cli/seed_option.hpp"
 #include "core/error.hpp"
 #include "core/spec.hpp"
@@ -38,9 +39,9 @@ int data_info(const std::vector<std::string>& args) {
   OutputFlags out_flags;
   int features = 0;
   po::options_description desc("commopt data info options");
-  desc.add_options()("help,h", "this help")("name", po::value(&name), "dataset name or file")(
-      "data-dir", po::value(&data_dir), "first directory to search for datasets")(
-      "features", po::value(&features), "feature count override");
+  desc.add_options()("help,h", "this help")("name", po::value(&name), "dataset name or file (required; also the first argument)")(
+      "data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)")(
+      "features", po::value(&features), "feature count override (default: the largest index in the file)");
   add_output_options(desc, out_flags);
   po::positional_options_description pos;
   pos.add("name", 1);
@@ -85,11 +86,11 @@ int data_constants(const std::vector<std::string>& args) {
   bool no_f_star = false;
   po::options_description desc("commopt data constants options");
   desc.add_options()("help,h", "this help")(
-      "problem", po::value(&problem)->required(), "problem spec, e.g. logreg[data=a9a,lambda=0.001]")(
+      "problem", po::value(&problem)->required(), "problem spec (required), e.g. logreg[data=a9a,lambda=0.001]")(
       "workers,n", po::value(&workers)->default_value(10), "number of workers n")(
       "split", po::value(&split)->default_value("contiguous"), "contiguous, shuffled or label-sorted")(
       "seed", po::value(&seed_text)->default_value("0"), "seed of the shuffled split (0 to 2^64-1)")(
-      "data-dir", po::value(&data_dir), "first directory to search for datasets")(
+      "data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)")(
       "no-f-star", po::bool_switch(&no_f_star), "skip f* (no solve)");
   add_output_options(desc, out_flags);
   auto vm = parse(args, desc);
@@ -159,18 +160,21 @@ int data_constants(const std::vector<std::string>& args) {
 }  // namespace
 
 int cmd_data(const std::vector<std::string>& args) {
-  const std::string usage = "usage: commopt data info NAME | commopt data constants --problem SPEC --workers N";
+  const std::string usage =
+      "usage: commopt data info NAME | commopt data constants --problem SPEC --workers N | commopt data fetch NAME...";
   if (args.empty()) throw UsageError("data: " + usage);
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "--help" || args[0] == "-h") {
     fmt::print("{}\n  info       rows, features, nnz, density, labels, checksum of a dataset\n"
-               "  constants  L, L_i, L_hat, L_max (both conventions), L_pm, mu, sigma^2, L_sigma and f*\n",
+               "  constants  L, L_i, L_hat, L_max (both conventions), L_pm, mu, sigma^2, L_sigma and f*\n"
+               "  fetch      download LIBSVM datasets (checked, resumable; --from DIR|URL for a mirror)\n",
                usage);
     return 0;
   }
   if (args[0] == "info") return data_info(rest);
   if (args[0] == "constants") return data_constants(rest);
-  throw UsageError("data: " + unknown_name_message("data subcommand", args[0], {"info", "constants"}));
+  if (args[0] == "fetch") return data_fetch(rest);
+  throw UsageError("data: " + unknown_name_message("data subcommand", args[0], {"info", "constants", "fetch"}));
 }
 
 }  // namespace commopt::cli

@@ -39,7 +39,7 @@ int cmd_demo(const std::vector<std::string>& args) {
   desc.add_options()
       ("help,h", "this help")
       ("data", po::value(&data)->default_value("a9a"), "dataset name or path")
-      ("data-dir", po::value(&data_dir), "first directory to search for datasets")
+      ("data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)")
       ("workers,n", po::value(&workers)->default_value(10), "number of workers")
       ("max-bits", po::value(&budget)->default_value(1e6), "uplink bits per worker each method may spend (old name: --budget)")
       ("target", po::value(&threshold)->default_value(1e-3), "report the bits to reach ||grad f||^2 <= this (old name: --threshold)")

@@ -104,11 +104,16 @@ int cmd_list(const std::vector<std::string>& args) {
     if (args[i] == "--help" || args[i] == "-h") {
       fmt::print("usage: commopt list [methods|compressors|problems|datasets] [--data-dir DIR] [--json PATH] [-q] [-v]\n"
                  "       commopt list methods|compressors|problems --names   (names only, one a line)\n\n"
-                 "  --data-dir DIR   first directory to search for datasets\n"
-                 "  --names          names only, one a line (for scripts)\n"
-                 "  --json PATH      also write the listing as JSON ('-': stdout only, the text goes to stderr)\n"
-                 "  -q, --quiet      no text (with --json: the document only)\n"
-                 "  -v, --verbose    accepted for uniformity (the listing is already complete)\n");
+                 "commopt list options:\n"
+                 "  -h [ --help ]         this help\n"
+                 "  --data-dir arg        first directory to search for datasets (default: only the\n"
+                 "                        search path, see README)\n"
+                 "  --names               only the names of methods, compressors or problems, one a\n"
+                 "                        line\n"
+                 "  --json arg            also write the listing as JSON ('-': stdout only, the text\n"
+                 "                        goes to stderr; default: none)\n"
+                 "  -q [ --quiet ]        no text (with --json: the document only)\n"
+                 "  -v [ --verbose ]      accepted for uniformity (the listing is already complete)\n");
       return 0;
     }
     if (args[i] == "--data-dir") {

@@ -55,7 +55,7 @@ int cmd_plot(const std::vector<std::string>& args) {
   po::options_description desc("commopt plot options");
   desc.add_options()
       ("help,h", "this help")
-      ("runs", po::value(&inputs)->multitoken(), "trace .csv files, directories of traces, or a sweep's results (runs.csv)")
+      ("runs", po::value(&inputs)->multitoken(), "trace .csv files, directories of traces, or a sweep's results (runs.csv); required, also the arguments")
       ("x", po::value(&x_opt)->default_value("bits_up_max"), "x column: bits_up_max, bits_up, rounds, grad_evals, seconds, ... (any numeric trace column)")
       ("y", po::value(&y_opt)->default_value("grad_norm_sq"), "y column: grad_norm_sq, gap, loss, accuracy, lyapunov, ...")
       ("out,o", po::value(&out), "figure file, .png or .svg (default <y>-vs-<x>.png); .dat and .gp are written beside it")
@@ -68,7 +68,7 @@ int cmd_plot(const std::vector<std::string>& args) {
       ("theory", po::bool_switch(&theory), "overlay each method's theorem bound (dashed) where its card states one")
       ("best-step", po::bool_switch(&best_step), "of configurations differing only in step size keep the best (the sweep index's `best`, else the papers' rule as sweep); the default for a sweep's results")
       ("all-steps", po::bool_switch(&all_steps), "a sweep's results: every step size of the grid, not only the best")
-      ("data-dir", po::value(&data_dir), "first directory to search for datasets (for --theory)");
+      ("data-dir", po::value(&data_dir), "first directory to search for datasets, for --theory (default: only the search path)");
   OutputFlags out_flags;
   add_output_options(desc, out_flags, /*with_json=*/false);  // -q: no text; -v accepted
   po::positional_options_description pos;

@@ -34,13 +34,13 @@ int cmd_reproduce(const std::vector<std::string>& args) {
   po::options_description desc("commopt reproduce options");
   desc.add_options()
       ("help,h", "this help")
-      ("name", po::value(&names)->multitoken(), "reproductions to run (commopt reproduce --list)")
+      ("name", po::value(&names)->multitoken(), "reproductions to run (required unless --all or --list; also the arguments; commopt reproduce --list)")
       ("list", po::bool_switch(&list), "list the reproductions with their papers")
       ("all", po::bool_switch(&all), "run every reproduction")
       ("quick", po::bool_switch(&quick), "tiny budgets, one seed: checks the pipeline in seconds (verdicts not meaningful)")
       ("seeds", po::value(&seeds)->default_value(0), "how many seeds (0..K-1) per configuration (0: the reproduction's default, 3; 1 with --quick)")
       ("out,o", po::value(&out_dir)->default_value("reproductions"), "output directory; each reproduction writes <out>/<name>/")
-      ("data-dir", po::value(&data_dir), "first directory to search for datasets");
+      ("data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)");
   add_output_options(desc, out_flags);  // --json: the verdicts (or the --list) as one document
   po::positional_options_description pos;
   pos.add("name", -1);

@@ -71,21 +71,21 @@ int run(const std::vector<std::string>& args) {
   po::options_description desc("commopt run options");
   desc.add_options()
       ("help,h", "this help")
-      ("problem", po::value(&problem)->required(), "problem spec, e.g. logreg[data=a9a,lambda=0.001] (commopt list problems)")
+      ("problem", po::value(&problem)->required(), "problem spec (required), e.g. logreg[data=a9a,lambda=0.001] (commopt list problems)")
       ("workers,n", po::value(&workers)->default_value(10), "number of workers n")
       ("method", po::value(&method)->default_value("gd"), "method spec, e.g. ef21[stepsize=theory*2] (commopt list methods)")
       ("compressor", po::value(&compressor), "compressor spec, e.g. topk[k=10] (default: the method's)")
       ("rounds", po::value(&rounds),
        "stop after this many rounds (default 1000; with --max-bits, --target or --time-limit the default is a "
        "safety cap of 1e6 rounds, reported when hit)")
-      ("max-bits", po::value(&max_bits), "stop when the mean uplink bits per worker reach this")
-      ("target", po::value(&target), "stop when the target quantity is <= this")
+      ("max-bits", po::value(&max_bits), "stop when the mean uplink bits per worker reach this (default: no bit limit)")
+      ("target", po::value(&target), "stop when the target quantity is <= this (default: no target)")
       ("target-on", po::value(&target_on)->default_value("grad_norm_sq"), "grad_norm_sq or gap (f - f*)")
-      ("time-limit", po::value(&time_limit), "stop after this many seconds of method time")
+      ("time-limit", po::value(&time_limit), "stop after this many seconds of method time (default: no time limit)")
       ("seed", po::value(&seed_text)->default_value("0"), "seed of every random stream (0 to 2^64-1)")
       ("value-bits", po::value(&value_bits)->default_value(32), "bits per value on the wire: 32 or 64")
       ("split", po::value(&split)->default_value("contiguous"), "contiguous, shuffled or label-sorted")
-      ("data-dir", po::value(&data_dir), "first directory to search for datasets")
+      ("data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)")
       ("log-every", po::value(&log_every)->default_value(0), "log every N rounds (0: log-spaced grid)")
       ("out,o", po::value(&out),
        "trace file (default runs/<problem>-<method>-<compressor>-n<N>-<split>-v<value bits>-s<seed>.csv)")

@@ -55,8 +55,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
   po::options_description desc("commopt sweep options");
   desc.add_options()
       ("help,h", "this help")
-      ("file", po::value(&file)->required(), "the experiment (TOML), e.g. experiments/dasha.toml")
-      ("data-dir", po::value(&data_dir), "first directory to search for datasets")
+      ("file", po::value(&file)->required(), "the experiment (TOML; required, also the first argument), e.g. experiments/dasha.toml")
+      ("data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)")
       ("jobs,j", po::value(&jobs), "runs at once (default: the hardware threads); each run is single-threaded")
       ("dry-run", po::bool_switch(&dry), "validate the file and list the expanded runs without running them");
   add_output_options(desc, out_flags);  // --json: the summary; -q: no progress, no table; -v: each run as it ends

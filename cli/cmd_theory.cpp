@@ -28,15 +28,15 @@ int cmd_theory(const std::vector<std::string>& args) {
   po::options_description desc("commopt theory options");
   desc.add_options()
       ("help,h", "this help")
-      ("method", po::value(&method)->required(), "method spec")
+      ("method", po::value(&method)->required(), "method spec (required)")
       ("compressor", po::value(&compressor), "compressor spec (default: the method's)")
-      ("problem", po::value(&problem)->required(), "problem spec")
+      ("problem", po::value(&problem)->required(), "problem spec (required)")
       ("workers,n", po::value(&workers)->default_value(10), "workers")
       ("target", po::value(&eps)->default_value(1e-3), "target for (1/T) sum_t ||grad f(x^t)||^2 (old name: --eps)")
       ("split", po::value(&split)->default_value("contiguous"), "contiguous, shuffled or label-sorted (as run)")
       ("seed", po::value(&seed_text)->default_value("0"), "seed of the shuffled split (0 to 2^64-1)")
       ("value-bits", po::value(&value_bits)->default_value(32), "bits per value on the wire")
-      ("data-dir", po::value(&data_dir), "first directory to search for datasets");
+      ("data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)");
   add_output_options(desc, out_flags);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);

@@ -19,7 +19,7 @@ namespace commopt::cli {
 void add_output_options(po::options_description& desc, OutputFlags& flags, bool with_json) {
   if (with_json)
     desc.add_options()("json", po::value(&flags.json),
-                       "also write the table as JSON to this file ('-': stdout only, the text goes to stderr)");
+                       "also write the table as JSON to this file ('-': stdout only, the text goes to stderr; default: none)");
   desc.add_options()
       ("quiet,q", po::bool_switch(&flags.quiet), "no progress display and no table (errors and warnings still shown)")
       ("verbose,v", po::bool_switch(&flags.verbose), "more detail where the command has it");

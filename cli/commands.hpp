@@ -14,4 +14,7 @@ int cmd_theory(const std::vector<std::string>& args);
 int cmd_sweep(const std::vector<std::string>& args);
 int cmd_reproduce(const std::vector<std::string>& args);
 int cmd_plot(const std::vector<std::string>& args);
+int cmd_completion(const std::vector<std::string>& args);
+// The subcommands' names, in the order of `commopt --help` (main.cpp's table).
+std::vector<std::string> command_names();
 }  // namespace commopt::cli

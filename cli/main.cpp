@@ -34,14 +34,25 @@ const std::vector<Command>& commands() {
       {"sweep", "an experiment (TOML): runs x step-size grid x seeds, resumable; one table", &commopt::cli::cmd_sweep},
       {"plot", "figures from traces or a sweep: median over seeds with a band, PNG/SVG + .dat/.gp", &commopt::cli::cmd_plot},
       {"reproduce", "a paper's claim as a command: runs, report with figures and a verdict", &commopt::cli::cmd_reproduce},
+      {"completion", "bash or zsh completion script, generated from the registries", &commopt::cli::cmd_completion},
   };
   return cmds;
 }
 
+}  // namespace
+
+std::vector<std::string> commopt::cli::command_names() {
+  std::vector<std::string> names;
+  for (const auto& c : commands()) names.push_back(c.name);
+  return names;
+}
+
+namespace {
+
 void usage(std::FILE* to) {
   fmt::print(to, "commopt {} — communication-efficient distributed optimization\n\n", commopt::version());
   fmt::print(to, "usage: commopt <command> [options]   (commopt <command> --help for its options)\n\ncommands:\n");
-  for (const auto& c : commands()) fmt::print(to, "  {:<8} {}\n", c.name, c.doc);
+  for (const auto& c : commands()) fmt::print(to, "  {:<11} {}\n", c.name, c.doc);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "problems/dataset_catalogue.hpp"
 
 namespace commopt {
 
@@ -126,9 +127,11 @@ fs::path resolve_dataset(const std::string& name, const std::string& data_dir) {
     std::error_code ec;
     places.push_back(fs::is_directory(d, ec) ? d.string() : d.string() + " (missing)");
   }
-  throw UsageError(fmt::format(
-      "dataset '{}' not found; looked for {} in: {}; put {}.xz in one of these directories or pass --data-dir DIR",
-      name, fmt::join(dataset_file_candidates(name), ", "), fmt::join(places, ", "), name));
+  const std::string fix = find_catalogue_entry(name)
+                              ? fmt::format("`commopt data fetch {}` downloads it, or put {}.xz in one of these directories", name, name)
+                              : fmt::format("put {}.xz in one of these directories or pass --data-dir DIR", name);
+  throw UsageError(fmt::format("dataset '{}' not found; looked for {} in: {}; {}", name,
+                               fmt::join(dataset_file_candidates(name), ", "), fmt::join(places, ", "), fix));
 }
 
 std::shared_ptr<const LibsvmData> load_dataset(const std::string& name, const std::string& data_dir,

@@ -6,7 +6,8 @@ PKGS=(build-essential cmake ninja-build ccache pkg-config
       libboost-filesystem-dev libboost-system-dev catch2 libbenchmark-dev
       libfmt-dev nlohmann-json3-dev libtomlplusplus-dev
       liblzma-dev libbz2-dev zlib1g-dev xz-utils
-      gnuplot-nox libgnuplot-iostream-dev libopenmpi-dev openmpi-bin liblinear-tools)
+      gnuplot-nox libgnuplot-iostream-dev libopenmpi-dev openmpi-bin liblinear-tools
+      libcurl4-openssl-dev libssl-dev help2man python3)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
