@@ -111,13 +111,24 @@ double LogisticProblem::loss(int i, const Vec& x) const {
   return sum / static_cast<double>(w.z.size()) + regularizer(x);
 }
 
-double LogisticProblem::loss_grad(int i, const Vec& x, Vec& out) const {
+double LogisticProblem::loss_grad(int i, const Vec& x, Vec& out) const { return loss_grad_counting(i, x, out, nullptr); }
+
+Objective::LossGradCount LogisticProblem::loss_grad_count(int i, const Vec& x, Vec& out) const {
+  long correct = 0;
+  const double loss = loss_grad_counting(i, x, out, &correct);
+  return {loss, correct, samples(i)};
+}
+
+// f_i and ∇f_i from z = A_i x; with `correct`, also the rows with sign(z_j) == b_j (accuracy's rule,
+// z_j = 0 counting as class +1), read from the same z before it becomes the loss weights.
+double LogisticProblem::loss_grad_counting(int i, const Vec& x, Vec& out, long* correct) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
   w.z.noalias() = w.A * data_point(w, x);
   const double inv_m = 1.0 / static_cast<double>(w.z.size());
   double sum = 0;
   for (Index j = 0; j < w.z.size(); ++j) {
+    if (correct) *correct += (w.z[j] >= 0 ? 1.0 : -1.0) == w.b[j];
     const SampleTerms s = sample_terms(-w.b[j] * w.z[j]);
     sum += sample_loss(opts_.loss, s);
     w.z[j] = -w.b[j] * sample_psi(opts_.loss, s.sigma) * inv_m;  // d/dz_j of the mean loss

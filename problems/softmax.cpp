@@ -66,7 +66,7 @@ void SoftmaxProblem::add_regularizer_grad(const Vec& x, Vec& out) const {
 }
 
 double SoftmaxProblem::data_term(const Worker& w, const Vec& x, std::span<const int>* rows, Vec* g,
-                                 double scale) const {
+                                 double scale, long* correct) const {
   const int K = classes_;
   const int* outer = w.A.outerIndexPtr();
   const int* inner = w.A.innerIndexPtr();
@@ -91,6 +91,12 @@ double SoftmaxProblem::data_term(const Worker& w, const Vec& x, std::span<const 
     for (int c = 0; c < K; ++c) se += std::exp(z[c] - mx);
     const int y = w.y[static_cast<std::size_t>(r)];
     sum += mx + std::log(se) - z[y];  // CE = log Σ exp z − z_y
+    if (correct) {
+      int best = 0;
+      for (int c = 1; c < K; ++c)
+        if (z[c] > z[best]) best = c;
+      *correct += best == y;
+    }
     if (!g) continue;
     for (int c = 0; c < K; ++c) z[c] = scale * std::exp(z[c] - mx) / se;  // scale·(softmax(z) − e_y)
     z[y] -= scale;
@@ -110,14 +116,17 @@ double SoftmaxProblem::loss(int i, const Vec& x) const {
   return data_term(w, x, nullptr, nullptr, 0) / static_cast<double>(w.A.rows()) + regularizer(x);
 }
 
-double SoftmaxProblem::loss_grad(int i, const Vec& x, Vec& out) const {
+double SoftmaxProblem::loss_grad(int i, const Vec& x, Vec& out) const { return loss_grad_count(i, x, out).loss; }
+
+Objective::LossGradCount SoftmaxProblem::loss_grad_count(int i, const Vec& x, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
   const double inv_m = 1.0 / static_cast<double>(w.A.rows());
   out.setZero(dim());
-  const double sum = data_term(w, x, nullptr, &out, inv_m);
+  long correct = 0;
+  const double sum = data_term(w, x, nullptr, &out, inv_m, &correct);
   add_regularizer_grad(x, out);
-  return sum * inv_m + regularizer(x);
+  return {sum * inv_m + regularizer(x), correct, w.A.rows()};
 }
 
 void SoftmaxProblem::minibatch_grad(int i, const Vec& x, std::span<const int> rows, Vec& out) const {

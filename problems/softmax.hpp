@@ -53,6 +53,7 @@ class SoftmaxProblem final : public Objective {
   int samples(int i) const override { return m_[static_cast<std::size_t>(i)]; }
   double loss(int i, const Vec& x) const override;
   double loss_grad(int i, const Vec& x, Vec& out) const override;
+  LossGradCount loss_grad_count(int i, const Vec& x, Vec& out) const override;
   void minibatch_grad(int i, const Vec& x, std::span<const int> rows, Vec& out) const override;
   // Fraction of all rows whose largest logit is their class (ties: the lowest class index wins).
   std::optional<double> accuracy(const Vec& x) const override;
@@ -76,8 +77,10 @@ class SoftmaxProblem final : public Objective {
     mutable Vec z;       // logits of one row (K): this worker's calls run on one thread at a time
   };
   void check(int i, const Vec& x) const;
-  // Σ_j over `rows` (all rows when null) of CE(z_j, y_j); with `g`, g += scale·Σ_j ∇_W CE_j.
-  double data_term(const Worker& w, const Vec& x, std::span<const int>* rows, Vec* g, double scale) const;
+  // Σ_j over `rows` (all rows when null) of CE(z_j, y_j); with `g`, g += scale·Σ_j ∇_W CE_j; with
+  // `correct`, += the rows whose largest logit is their class (accuracy's rule), from the same logits.
+  double data_term(const Worker& w, const Vec& x, std::span<const int>* rows, Vec* g, double scale,
+                   long* correct = nullptr) const;
   double regularizer(const Vec& x) const;
   void add_regularizer_grad(const Vec& x, Vec& out) const;
 

@@ -76,6 +76,16 @@ class Objective {
 
   // Training accuracy of sign(a^T x) over all rows, for classification problems.
   virtual std::optional<double> accuracy(const Vec& x) const { (void)x; return std::nullopt; }
+  // A logged round's look at worker i in one pass over its rows: f_i(x) and ∇f_i(x) exactly as
+  // loss_grad computes them, and how many of worker i's rows accuracy() would count as correct, from
+  // the same products A_i x. Problems that cannot count per worker report correct = -1 (the
+  // evaluation then calls accuracy()).
+  struct LossGradCount {
+    double loss = 0;
+    long correct = -1;
+    long rows = 0;
+  };
+  virtual LossGradCount loss_grad_count(int i, const Vec& x, Vec& out) const { return {loss_grad(i, x, out), -1, 0}; }
   virtual bool convex() const = 0;
   virtual const ProblemConstants& constants() const = 0;
   virtual Vec initial_point() const { return Vec::Zero(dim()); }

@@ -4,20 +4,29 @@
 namespace commopt {
 
 void measure_share(const Objective& problem, const WorkerLogic& worker, int i, const Vec& x, WorkerShare& out) {
-  out.loss = problem.loss_grad(i, x, out.grad);
+  const Objective::LossGradCount c = problem.loss_grad_count(i, x, out.grad);
+  out.loss = c.loss;
+  out.correct = c.correct;
+  out.rows = c.rows;
   out.term = worker.potential_term(out.grad);
 }
 
 void EvaluationSum::start(int workers, int dim) {
   n_ = workers;
   d_ = dim;
-  acc_.setZero(dim + 2);
+  acc_.setZero(dim + 5);
 }
 
 void EvaluationSum::add(const WorkerShare& s) {
   acc_[d_] += s.loss / n_;
   acc_.head(d_) += s.grad / n_;
   acc_[d_ + 1] += s.term / n_;
+  if (s.correct >= 0) {
+    acc_[d_ + 2] += static_cast<double>(s.correct);
+    acc_[d_ + 3] += static_cast<double>(s.rows);
+  } else {
+    acc_[d_ + 4] += 1;
+  }
 }
 
 Evaluation EvaluationSum::finish(const Objective& problem, const ServerLogic& server, const Vec& x) {
@@ -28,7 +37,8 @@ Evaluation EvaluationSum::finish(const Objective& problem, const ServerLogic& se
   const auto& f_star = problem.constants().f_star;
   const double gap = e.loss - (f_star ? *f_star : 0.0);
   e.lyapunov = server.potential(gap, grad_, acc_[d_ + 1]);
-  e.accuracy = problem.accuracy(x);
+  const bool counted = acc_[d_ + 4] == 0 && acc_[d_ + 3] > 0;
+  e.accuracy = counted ? std::optional<double>(acc_[d_ + 2] / acc_[d_ + 3]) : problem.accuracy(x);
   return e;
 }
 

@@ -4,7 +4,7 @@
 //   1. worker i's share (f_i, ∇f_i and its potential term) is measured where worker i lives
 //      (measure_share);
 //   2. the shares are added to one EvaluationSum in worker order 0, 1, …, n−1 (a deterministic
-//      sum); a distributed network may pass the sum between processes in between (state(): d + 2
+//      sum); a distributed network may pass the sum between processes in between (state(): d + 5
 //      doubles, copied exactly), as long as the order of add() calls is the worker order;
 //   3. the process holding the server finishes it (finish).
 #pragma once
@@ -29,16 +29,21 @@ struct WorkerShare {
   double loss = 0;  // f_i(x)
   Vec grad;         // ∇f_i(x)
   double term = 0;  // the worker's potential term given ∇f_i(x) (WorkerLogic::potential_term)
+  long correct = -1;  // worker i's correctly classified rows at x (-1: the problem does not count them)
+  long rows = 0;
 };
 
 void measure_share(const Objective& problem, const WorkerLogic& worker, int i, const Vec& x, WorkerShare& out);
 
-// f = (1/n) Σ_i f_i, ∇f = (1/n) Σ_i ∇f_i and the mean potential term, one worker at a time.
+// f = (1/n) Σ_i f_i, ∇f = (1/n) Σ_i ∇f_i and the mean potential term, one worker at a time; the
+// accuracy is Σ_i correct_i / Σ_i rows_i from the same pass (Objective::loss_grad_count), or
+// Objective::accuracy(x) when the problem does not count per worker.
 class EvaluationSum {
  public:
   void start(int workers, int dim);  // all sums zero
   void add(const WorkerShare& s);    // the next worker's share (worker order)
-  // The sums as one vector [∇f (dim), f, mean term], for carrying them between processes.
+  // The sums as one vector [∇f (dim), f, mean term, correct rows, rows, workers without a count], for
+  // carrying them between processes (counts below 2^53 are exact in a double).
   Vec& state() { return acc_; }
   // The Evaluation at x, once every worker's share is in.
   Evaluation finish(const Objective& problem, const ServerLogic& server, const Vec& x);
