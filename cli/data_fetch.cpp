@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/download.hpp"
+#include "cli/vocabulary.hpp"
 #include "core/error.hpp"
 #include "core/spec.hpp"
 #include "problems/dataset_catalogue.hpp"
@@ -258,7 +259,7 @@ int data_fetch(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("name", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  po::store(po::command_line_parser(canonical_flags(args, desc, "data fetch")).options(desc).positional(pos).run(), vm);
   if (vm.count("help")) {
     std::cout << "usage: commopt data fetch NAME... [--from DIR|URL] [--data-dir DIR] [--force] [-q] [--json FILE|-] | --list\n\n"
               << desc << "\nexit: 0 fetched or already there, 1 a transfer failed (the .partial file is kept for a "
