@@ -271,7 +271,7 @@ int data_fetch(const std::vector<std::string>& args) {
   if (json == "-") rep.out = stderr;  // stdout holds the JSON alone
   if (list) {
     print_catalogue(rep);
-    if (!json.empty()) write_json(json, rep.records);
+    if (!json.empty()) write_json(json, {{"datasets", rep.records}});  // an object, like every command's document
     return 0;
   }
   if (names.empty()) throw UsageError("data fetch: name a dataset, e.g. `commopt data fetch a9a` (commopt data fetch --list)");
@@ -279,7 +279,7 @@ int data_fetch(const std::vector<std::string>& args) {
   const bool progress = !quiet && isatty(STDERR_FILENO);
   int code = 0;
   for (const auto& n : names) code = std::max(code, fetch_one(n, from, dir, force, progress, rep));
-  if (!json.empty()) write_json(json, rep.records);
+  if (!json.empty()) write_json(json, {{"datasets", rep.records}, {"directory", dir.string()}});
   return code;
 }
 

@@ -35,6 +35,9 @@ TEST_CASE("json: every subcommand with --json - prints one document on stdout, n
   const auto info = json_of("data info a1a --json -");
   CHECK(info["rows"] == 1605);
   CHECK(info["density"].is_number_float());
+  const auto fetch_list = json_of("data fetch --list --json -");  // the catalogue; nothing is downloaded
+  REQUIRE(fetch_list["datasets"].size() >= 100);
+  CHECK(fetch_list["datasets"][0]["name"].is_string());
   const auto constants = json_of("data constants --problem 'quadratic[d=6]' -n 2 --json -");
   CHECK(constants["L"].is_number());
   CHECK(constants["L"].get<double>() > 0);
