@@ -16,7 +16,12 @@ int print_tightness(const std::vector<TightnessTarget>& targets, const Objective
              rounds, seeds, problem.name(), problem.workers());
   fmt::print("{:<38} {:<16} {:>11} {:>11} {:>9} {:>13} {:>13}  {}\n", "method", "compressor", "paper step",
              "cert. step", "cert/paper", "safe multiple", "runs: no viol.", "check (tiny instances)");
-  nlohmann::json out = nlohmann::json::array();
+  nlohmann::json out = {{"mode", "tightness"},
+                         {"problem", problem.name()},
+                         {"workers", problem.workers()},
+                         {"rounds", rounds},
+                         {"seeds", seeds},
+                         {"rows", nlohmann::json::array()}};
   for (const auto& t : targets) {
     const OneStepPlan& plan = *t.entry->check.one_step;
     const std::string comp = t.compressor.empty() ? t.entry->default_compressor : t.compressor;
@@ -31,7 +36,7 @@ int print_tightness(const std::vector<TightnessTarget>& targets, const Objective
                t.entry->uses_compressor ? comp : "-", steps.paper ? fmt::format("{:.4g}", *steps.paper) : "-",
                steps.theory, steps.paper ? fmt::format("{:.3g}", steps.theory / *steps.paper) : "-", r.safe_multiple,
                r.fails_at, run_text, kind);
-    out.push_back({{"method", t.method},
+    out["rows"].push_back({{"method", t.method},
                    {"compressor", t.entry->uses_compressor ? comp : ""},
                    {"problem", problem.name()},
                    {"paper_step", steps.paper ? nlohmann::json(*steps.paper) : nlohmann::json()},

@@ -20,6 +20,7 @@
 #include "cli/check_tightness.hpp"
 #include "cli/command_output.hpp"
 #include "cli/commands.hpp"
+#include "cli/vocabulary.hpp"
 #include "core/error.hpp"
 #include "methods/method.hpp"
 #include "net/worker_pool.hpp"
@@ -189,7 +190,7 @@ int cmd_check(const std::vector<std::string>& args) {
        "safe multiple of the certified step (bisection on the exact one-step check)");
   add_output_options(desc, out_flags);  // --json (the rows), -q, -v (the note of every check)
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(desc).run(), vm);
+  po::store(po::command_line_parser(canonical_flags(args, desc, "check")).options(desc).run(), vm);
   if (vm.count("help")) {
     std::cout << "usage: commopt check [--suite quick|full] [--method SPEC] [--problem SPEC] [--seeds R] [--json FILE]\n\n"
               << desc << "\n";
@@ -256,11 +257,23 @@ int cmd_check(const std::vector<std::string>& args) {
   print_check_table(rows);
   if (output.verbose())
     for (const auto& r : rows) fmt::print("  {} {}: {}\n", r.id, r.method, r.note);
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto& r : rows) j.push_back(check_row_json(r));
-  output.write(j);
   int failed = 0;
   for (const auto& r : rows) failed += r.failed();
+  // One object like every other command's document: the setting, the rows, and the outcome.
+  nlohmann::json j = {{"suite", suite},
+                      {"method", vm.count("method") ? nlohmann::json(method) : nlohmann::json()},
+                      {"problems", nlohmann::json::array()},
+                      {"rounds", opts.rounds},
+                      {"seeds", opts.seeds},
+                      {"rows", nlohmann::json::array()},
+                      {"failed", failed},
+                      {"failed_checks", nlohmann::json::array()}};
+  for (const auto& sp : problems) j["problems"].push_back({{"problem", sp.spec}, {"workers", sp.workers}});
+  for (const auto& r : rows) {
+    j["rows"].push_back(check_row_json(r));
+    if (r.failed()) j["failed_checks"].push_back(r.id + "/" + r.method);
+  }
+  output.write(j);
   if (failed) {
     fmt::print("\n{} binding check(s) FAILED:", failed);
     for (const auto& r : rows)

@@ -13,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "cli/data_fetch.hpp"
 #include "cli/seed_option.hpp"
+#include "cli/vocabulary.hpp"
 #include "core/error.hpp"
 #include "core/spec.hpp"
 #include "problems/datasets.hpp"
@@ -26,9 +27,9 @@ namespace commopt::cli {
 namespace {
 
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc,
-                        const po::positional_options_description* pos = nullptr) {
+                        const std::string& command, const po::positional_options_description* pos = nullptr) {
   po::variables_map vm;
-  auto parser = po::command_line_parser(args).options(desc);
+  auto parser = po::command_line_parser(canonical_flags(args, desc, command)).options(desc);
   if (pos) parser.positional(*pos);
   po::store(parser.run(), vm);
   return vm;
@@ -45,7 +46,7 @@ int data_info(const std::vector<std::string>& args) {
   add_output_options(desc, out_flags);
   po::positional_options_description pos;
   pos.add("name", 1);
-  auto vm = parse(args, desc, &pos);
+  auto vm = parse(args, desc, "data info", &pos);
   if (vm.count("help")) {
     std::cout << "usage: commopt data info NAME [--data-dir DIR] [--features N] [--json FILE]\n\n" << desc << "\n";
     return 0;
@@ -93,7 +94,7 @@ int data_constants(const std::vector<std::string>& args) {
       "data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)")(
       "no-f-star", po::bool_switch(&no_f_star), "skip f* (no solve)");
   add_output_options(desc, out_flags);
-  auto vm = parse(args, desc);
+  auto vm = parse(args, desc, "data constants");
   if (vm.count("help")) {
     std::cout << "usage: commopt data constants --problem SPEC [--workers N] [--split S] [--json FILE]\n\n" << desc << "\n";
     return 0;

@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/plot_inputs.hpp"
 #include "cli/plot_theory.hpp"
+#include "cli/vocabulary.hpp"
 #include "core/error.hpp"
 #include "plots/figure.hpp"
 #include "run/compare.hpp"
@@ -74,7 +75,7 @@ int cmd_plot(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("runs", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  po::store(po::command_line_parser(canonical_flags(args, desc, "plot")).options(desc).positional(pos).run(), vm);
   if (vm.count("help")) {
     std::cout << "usage: commopt plot RUNS... [--x COLUMN] [--y COLUMN] [--out fig.png|fig.svg] [--theory]\n\n" << desc
               << "\nOne curve per configuration (runs differing only in seed): the median over seeds, a min-max band.\n"

@@ -15,6 +15,7 @@
 #include "trace/result_file.hpp"
 #include "cli/command_output.hpp"
 #include "cli/commands.hpp"
+#include "cli/vocabulary.hpp"
 #include "cli/reproduce/report.hpp"
 #include "cli/reproduce/reproduction.hpp"
 #include "core/error.hpp"
@@ -45,7 +46,7 @@ int cmd_reproduce(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("name", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  po::store(po::command_line_parser(canonical_flags(args, desc, "reproduce")).options(desc).positional(pos).run(), vm);
   if (vm.count("help")) {
     std::cout << "usage: commopt reproduce NAME... [--quick] [--out DIR] | --all | --list\n\n" << desc << "\n";
     return 0;

@@ -11,6 +11,7 @@
 #include "cli/theory_text.hpp"
 #include "cli/seed_option.hpp"
 #include "cli/run_identity.hpp"
+#include "cli/vocabulary.hpp"
 #include "core/error.hpp"
 #include "net/worker_pool.hpp"
 #include "problems/registry.hpp"
@@ -96,7 +97,7 @@ int run(const std::vector<std::string>& args) {
        "sim (all workers in this process) or mpi (workers spread over the ranks of mpirun; see README)");
   add_output_options(desc, out_flags);  // --json: the summary line as JSON; -q: no progress, no summary
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(desc).run(), vm);
+  po::store(po::command_line_parser(canonical_flags(args, desc, "run")).options(desc).run(), vm);
   if (vm.count("help")) {
     std::cout << "usage: commopt run --problem SPEC [--workers N] [--method SPEC] [--compressor SPEC] ...\n\n"
               << desc << "\n"

@@ -20,6 +20,7 @@
 #include "cli/sweep_index.hpp"
 #include "cli/sweep_key.hpp"
 #include "cli/sweep_summary.hpp"
+#include "cli/vocabulary.hpp"
 #include "core/error.hpp"
 
 namespace po = boost::program_options;
@@ -63,7 +64,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  po::store(po::command_line_parser(canonical_flags(args, desc, "sweep")).options(desc).positional(pos).run(), vm);
   if (vm.count("help")) {
     std::cout << "usage: commopt sweep FILE.toml [-j N] [--dry-run] [--data-dir DIR] [--json OUT]\n\n" << desc << "\n";
     return 0;

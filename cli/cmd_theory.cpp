@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/theory_text.hpp"
 #include "cli/seed_option.hpp"
+#include "cli/vocabulary.hpp"
 #include "core/error.hpp"
 #include "methods/method.hpp"
 #include "problems/registry.hpp"
@@ -39,7 +40,7 @@ int cmd_theory(const std::vector<std::string>& args) {
       ("data-dir", po::value(&data_dir), "first directory to search for datasets (default: only the search path, see README)");
   add_output_options(desc, out_flags);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(desc).run(), vm);
+  po::store(po::command_line_parser(canonical_flags(args, desc, "theory")).options(desc).run(), vm);
   if (vm.count("help")) {
     std::cout << desc << "\n";
     return 0;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/download.hpp"
+#include "cli/vocabulary.hpp"
 #include "core/error.hpp"
 #include "core/spec.hpp"
 #include "problems/dataset_catalogue.hpp"
@@ -258,7 +259,7 @@ int data_fetch(const std::vector<std::string>& args) {
   po::positional_options_description pos;
   pos.add("name", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  po::store(po::command_line_parser(canonical_flags(args, desc, "data fetch")).options(desc).positional(pos).run(), vm);
   if (vm.count("help")) {
     std::cout << "usage: commopt data fetch NAME... [--from DIR|URL] [--data-dir DIR] [--force] [-q] [--json FILE|-] | --list\n\n"
               << desc << "\nexit: 0 fetched or already there, 1 a transfer failed (the .partial file is kept for a "
@@ -270,7 +271,7 @@ int data_fetch(const std::vector<std::string>& args) {
   if (json == "-") rep.out = stderr;  // stdout holds the JSON alone
   if (list) {
     print_catalogue(rep);
-    if (!json.empty()) write_json(json, rep.records);
+    if (!json.empty()) write_json(json, {{"datasets", rep.records}});  // an object, like every command's document
     return 0;
   }
   if (names.empty()) throw UsageError("data fetch: name a dataset, e.g. `commopt data fetch a9a` (commopt data fetch --list)");
@@ -278,7 +279,7 @@ int data_fetch(const std::vector<std::string>& args) {
   const bool progress = !quiet && isatty(STDERR_FILENO);
   int code = 0;
   for (const auto& n : names) code = std::max(code, fetch_one(n, from, dir, force, progress, rep));
-  if (!json.empty()) write_json(json, rep.records);
+  if (!json.empty()) write_json(json, {{"datasets", rep.records}, {"directory", dir.string()}});
   return code;
 }
 

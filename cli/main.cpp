@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "cli/vocabulary.hpp"
 #include "core/error.hpp"
 #include "core/spec.hpp"
 #include "core/version.hpp"
@@ -67,8 +66,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string name = argv[1];
-  // Old spellings (--eps, --threshold, --budget) become the one name, with a warning (cli/vocabulary.hpp).
-  std::vector<std::string> args = commopt::cli::canonical_flags({argv + 2, argv + argc});
+  // Old spellings (--eps, --threshold, --budget) become the one name in each command's parser, where
+  // its options are known (cli/vocabulary.hpp).
+  std::vector<std::string> args(argv + 2, argv + argc);
   if (name == "help" && argc >= 3) {  // `commopt help CMD` is `commopt CMD --help`
     name = argv[2];
     args = {"--help"};

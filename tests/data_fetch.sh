@@ -149,7 +149,7 @@ if [ -e "$src/../shared/datasets/a1a.xz" ]; then
   check "LIBSVM-layout mirror: text equals the shipped copy" grep -q "its text equals the shared/datasets copy" "$tmp/out"
   check "--json - : stdout is the JSON record" python3 -c "
 import json, sys
-r = json.load(open('$tmp/json'))
+r = json.load(open('$tmp/json'))['datasets']
 assert r[0]['name'] == 'a1a' and r[0]['checksum'] == 'not recorded' and r[0]['same_text_as_shipped'] is True, r
 assert r[0]['rows'] == 1605, r"
 fi

@@ -66,3 +66,34 @@ TEST_CASE("cli data: bad input is one line and exit code 2", "[cli][constants]")
     CHECK(std::count(o.output.begin(), o.output.end(), '\n') == 1);
   }
 }
+
+TEST_CASE("cli data: a catalogue dataset that is not on disk names the search path and `commopt data fetch`",
+          "[cli][constants]") {
+  // Nothing is downloaded (no network in CI): the error says where it looked and how to get the file.
+  commopt::testing::TempDir dir;
+  const std::string xdg = (dir / "xdg").string();
+  commopt::testing::ScopedEnv home("HOME", dir.path().string()), data_home("XDG_DATA_HOME", xdg),
+      data("COMMOPT_DATA", std::nullopt);
+  struct Case {
+    std::string args, name;
+  };
+  for (const Case& c : {Case{"run --problem 'logreg[data=real-sim]' -n 2 --rounds 1", "real-sim"},
+                        Case{"data info rcv1", "rcv1"},
+                        Case{"theory --method gd --problem 'logreg_nc[data=covtype]' -n 2", "covtype"}}) {
+    INFO(c.args);
+    const auto o = commopt::testing::run_cli(c.args, dir.path().string());  // ./data does not exist there
+    INFO(o.output);
+    CHECK(o.code == 2);
+    CHECK(commopt::testing::lines(o.output) == 1);
+    CHECK(o.output.find("dataset '" + c.name + "' not found") != std::string::npos);
+    CHECK(o.output.find("`commopt data fetch " + c.name + "` downloads it") != std::string::npos);
+    CHECK(o.output.find(xdg + "/commopt (missing)") != std::string::npos);        // the search path, last entry
+    CHECK(o.output.find((dir / "data").string() + " (missing)") != std::string::npos);  // ./data
+  }
+  // A name the catalogue does not have is not offered for download.
+  const auto o = commopt::testing::run_cli("data info nosuchdata", dir.path().string());
+  CHECK(o.code == 2);
+  CHECK(commopt::testing::lines(o.output) == 1);
+  CHECK(o.output.find("data fetch") == std::string::npos);
+  CHECK(o.output.find("--data-dir DIR") != std::string::npos);
+}

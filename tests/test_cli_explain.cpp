@@ -32,7 +32,7 @@ TEST_CASE("explain: check rows say what a power pass means, why nothing was meas
   // ef21 has a one-step certificate with its power row; diana's card has no evaluable bound (skipped rows).
   for (const std::string method : {"ef21", "diana"}) {
     const std::string args = "check --method " + method + " --problem 'quadratic[d=8,seed=2]' -n 3 --rounds 20 --seeds 1";
-    const auto rows = stdout_json(args + " --json -");
+    const auto rows = stdout_json(args + " --json -").at("rows");
     int power = 0, nothing = 0;
     for (const auto& r : rows) {
       INFO(r.dump());

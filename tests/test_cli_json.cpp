@@ -35,6 +35,9 @@ TEST_CASE("json: every subcommand with --json - prints one document on stdout, n
   const auto info = json_of("data info a1a --json -");
   CHECK(info["rows"] == 1605);
   CHECK(info["density"].is_number_float());
+  const auto fetch_list = json_of("data fetch --list --json -");  // the catalogue; nothing is downloaded
+  REQUIRE(fetch_list["datasets"].size() >= 100);
+  CHECK(fetch_list["datasets"][0]["name"].is_string());
   const auto constants = json_of("data constants --problem 'quadratic[d=6]' -n 2 --json -");
   CHECK(constants["L"].is_number());
   CHECK(constants["L"].get<double>() > 0);
@@ -45,9 +48,14 @@ TEST_CASE("json: every subcommand with --json - prints one document on stdout, n
   CHECK(theory["workers"] == 3);
 
   const auto check = json_of("check --method ef21 --problem 'quadratic[d=8,seed=2]' -n 3 --rounds 20 --seeds 1 --json -");
-  REQUIRE(check.is_array());
-  REQUIRE(!check.empty());
-  CHECK(check[0]["measured"].is_number());
+  REQUIRE(check.is_object());  // like every other document: the setting, the rows, the outcome
+  REQUIRE(!check["rows"].empty());
+  CHECK(check["rows"][0]["measured"].is_number());
+  CHECK(check["failed"] == 0);
+  CHECK(check["failed_checks"].empty());
+  CHECK(check["method"] == "ef21");
+  CHECK(check["seeds"] == 1);
+  CHECK(check["problems"][0]["workers"] == 3);
 
   const auto run = json_of("run --problem 'quadratic[d=8]' -n 2 --rounds 10 --json - -o " + d + "/r.csv");
   CHECK(run["rounds"] == 10);

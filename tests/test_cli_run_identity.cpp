@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -109,6 +110,15 @@ TEST_CASE("demo: no wall-clock limit decides a run, and the round cap is a safet
   const auto o = run_cli("demo --budget 2e4 --out-dir " + (dir / "demo").string());
   INFO(o.output);
   REQUIRE(o.code == 0);
+  // The table fits an 80-column terminal: no line wider than 79 columns, one row per method.
+  std::istringstream text(o.output);
+  int rows = 0;
+  for (std::string line; std::getline(text, line);) {
+    if (line.rfind("traces and metadata: ", 0) != 0) CHECK(line.size() <= 79);  // that one holds the user's path
+    if (line.find(" max_bits") != std::string::npos || line.find(" max_rounds") != std::string::npos) ++rows;
+  }
+  CHECK(rows == 6);
+  CHECK(o.output.find("dasha randk[ratio=0.01] ") != std::string::npos);  // method and compressor kept
   int metas = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir / "demo")) {
     if (e.path().extension() != ".json") continue;

@@ -91,3 +91,32 @@ TEST_CASE("vocabulary: sweep files take budget as max_bits and seeds = K as seed
   CHECK(o.output.find("workers=10 seed=1") != std::string::npos);
   CHECK(o.output.find(" seed=2 ->") == std::string::npos);
 }
+
+TEST_CASE("vocabulary: an old flag on a command without its new name is refused naming the flag typed",
+          "[cli][vocabulary]") {
+  // check, sweep, plot and data info have no --target / --max-bits: the alias must not turn the
+  // user's --eps into a --target the command then calls unknown.
+  struct Case {
+    std::string args, old_flag, new_flag, command, one_option;
+  };
+  for (const Case& c : {Case{"check --eps 1e-3", "--eps", "--target", "check", "--suite"},
+                        Case{"check --threshold=1e-3", "--threshold", "--target", "check", "--seeds"},
+                        Case{"sweep x.toml --budget 1e5", "--budget", "--max-bits", "sweep", "--dry-run"},
+                        Case{"data info a9a --eps 1", "--eps", "--target", "data info", "--features"},
+                        Case{"plot r.csv --budget 3", "--budget", "--max-bits", "plot", "--theory"}}) {
+    INFO(c.args);
+    const auto o = run_cli(c.args);
+    CHECK(o.code == 2);
+    CHECK(commopt::testing::lines(o.output) == 1);
+    CHECK(o.output.find(c.command + ": " + c.old_flag + " (the old name of " + c.new_flag + ") is not an option of " +
+                        c.command + "; it takes ") != std::string::npos);
+    CHECK(o.output.find(c.one_option) != std::string::npos);  // what the command accepts
+    CHECK(o.output.find("unrecognised") == std::string::npos);
+    CHECK(o.output.find("warning:") == std::string::npos);  // no "use --target" where it does not exist
+  }
+  // Where the new name exists the old one still works (demo: --threshold and --budget).
+  const auto demo = run_cli("demo --help --threshold 1e-2 --budget 10");
+  CHECK(demo.code == 0);
+  CHECK(demo.output.find("warning: --threshold is deprecated, use --target\n") != std::string::npos);
+  CHECK(demo.output.find("warning: --budget is deprecated, use --max-bits\n") != std::string::npos);
+}
