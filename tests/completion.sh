@@ -9,11 +9,7 @@ set -u
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() {
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fails=$((fails + 1)); fi
-}
+source "$(dirname "$0")/check_lib.sh"
 "$bin" completion bash > "$tmp/commopt.bash"
 check "completion bash exits 0" [ $? = 0 ]
 check "bash -n accepts the script" bash -n "$tmp/commopt.bash"
@@ -40,5 +36,4 @@ if command -v zsh > /dev/null; then
 fi
 "$bin" completion fish > /dev/null 2>&1
 check "unknown shell exits 2" [ $? = 2 ]
-echo "$fails failure(s)"
-[ "$fails" = 0 ]
+finish

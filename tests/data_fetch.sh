@@ -16,11 +16,7 @@ tmp=$(mktemp -d)
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-fails=0
-check() {  # check DESCRIPTION COMMAND...: counts a failure when the command fails
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fails=$((fails + 1)); fi
-}
+source "$(dirname "$0")/check_lib.sh"
 
 mkdir -p "$tmp/srv/binary" "$tmp/dest" "$tmp/dest2" "$tmp/mirror"
 for i in $(seq 1 300); do echo "$(( i % 2 * 2 - 1 )) 1:0.$i 3:$((i % 7)) 5:1"; done > "$tmp/srv/binary/tiny"
@@ -160,5 +156,4 @@ mkdir -p "$tmp/empty"
 check "missing real-sim: exit 2" [ $? = 2 ]
 check "missing real-sim: says \`commopt data fetch real-sim\`" grep -q "commopt data fetch real-sim" "$tmp/out"
 
-echo "$fails failure(s)"
-[ "$fails" = 0 ]
+finish

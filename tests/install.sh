@@ -7,11 +7,7 @@ set -u
 build=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-check() {
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fails=$((fails + 1)); fi
-}
+source "$(dirname "$0")/check_lib.sh"
 cmake --install "$build" --prefix "$tmp" > "$tmp.log" 2>&1
 check "cmake --install exits 0" [ $? = 0 ]
 check "bin/commopt is installed and executable" [ -x "$tmp/bin/commopt" ]
@@ -27,5 +23,4 @@ if [ -e "$build/commopt.1" ]; then
   check "man page has a section for 'commopt data fetch'" grep -q '^\.SS "commopt data fetch"' "$man"
 fi
 rm -f "$tmp.log"
-echo "$fails failure(s)"
-[ "$fails" = 0 ]
+finish
