@@ -1,11 +1,12 @@
-// Pieces every method shares: the model replica, dense codecs, and the step-size resolution
-// `stepsize=theory | theory*C | <number>`.
+// Pieces every method shares: the workers' base over the shared model replica, dense codecs, and
+// the step-size resolution `stepsize=theory | theory*C | <number>`.
 #pragma once
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "methods/method.hpp"
+#include "methods/replica.hpp"
 
 namespace commopt {
 
@@ -53,21 +54,25 @@ nlohmann::json constants_json(const ProblemConstants& c);
 // Lower bound on f used by potentials: f* when known, else 0 (every loss here is nonnegative).
 double f_lower(const Objective& problem);
 
-// Base for workers that keep a replica of the model and apply x ← x − step·decode(down).
+// Base for workers that read the model replica x^t and apply x ← x − step·decode(down). The
+// replica is shared by the workers of one process (methods/replica.hpp): apply() decodes round
+// t's broadcast once, whichever worker calls it first; the others find it applied.
 class ReplicaWorker : public WorkerLogic {
  public:
-  // Each worker owns its codecs: compressors may keep scratch buffers and are not shared.
-  ReplicaWorker(const Vec& x0, CompressorPtr down_codec, double step)
-      : x_(x0), down_codec_(std::move(down_codec)), step_(step) {}
+  explicit ReplicaWorker(ReplicaPtr replica) : replica_(std::move(replica)), step_(replica_->step()) {}
   void apply(const Message& down, WorkerEnv& env) override {
-    (void)env;
-    down_codec_->add_decoded(down, -step_, x_);  // x^{t+1} = x^t − γ·decode(broadcast)
+    replica_->advance(env.round, down);  // x^{t} = x^{t-1} − γ·decode(broadcast), once per round
   }
-  void expose(StateView& out) const override { out.add("x", x_); }
+  // "x" is the shared replica: invariant:replicas compares it with the server's x (invariants.hpp).
+  void expose(StateView& out) const override { out.add("x", x()); }
+  const ModelReplica& replica() const { return *replica_; }
 
  protected:
-  Vec x_;
-  CompressorPtr down_codec_;
+  const Vec& x() const { return replica_->x(); }
+  // x^{t−1} (replicas built with keep_previous).
+  const Vec& x_prev() const { return replica_->previous(); }
+
+  ReplicaPtr replica_;
   double step_;
 };
 

@@ -20,13 +20,13 @@ namespace {
 
 class DashaWorker final : public ReplicaWorker {
  public:
-  DashaWorker(const Vec& x0, CompressorPtr comp, int value_bits, double step, double a, bool full_init)
-      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step), comp_(std::move(comp)),
-        init_codec_(dense_codec(static_cast<int>(x0.size()), value_bits)), a_(a), full_init_(full_init),
-        g_(Vec::Zero(x0.size())), h_(Vec::Zero(x0.size())) {}
+  DashaWorker(ReplicaPtr replica, CompressorPtr comp, int value_bits, double a, bool full_init)
+      : ReplicaWorker(std::move(replica)), comp_(std::move(comp)),
+        init_codec_(dense_codec(static_cast<int>(x().size()), value_bits)), a_(a), full_init_(full_init),
+        g_(Vec::Zero(x().size())), h_(Vec::Zero(x().size())) {}
 
   void upload(WorkerEnv& env, Message& up) override {
-    env.problem->grad(env.worker, x_, h_new_);  // h_i^t = ∇f_i(x^t)
+    env.problem->grad(env.worker, x(), h_new_);  // h_i^t = ∇f_i(x^t)
     env.grad_evals += env.problem->samples(env.worker);
     if (env.round == 0) {
       h_ = h_new_;
@@ -89,9 +89,10 @@ MethodInstance build_dasha(const MethodSetup& s) {
       "f - f_low + gamma(2 omega+1)/2 ||g - grad f||^2 + (gamma omega/n) mean_i ||g_i - grad f_i||^2 [CERT]";
   const double gamma = inst.stepsize;
   const Vec x0 = p.initial_point();
+  const ReplicaPtr replica = dense_replica(x0, s.value_bits, gamma);  // one per process
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<DashaWorker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, n}),
-                                                         s.value_bits, gamma, a, init == "full"));
+    inst.workers.push_back(std::make_unique<DashaWorker>(replica, make_compressor(s.compressor, d, s.value_bits, {i, n}),
+                                                         s.value_bits, a, init == "full"));
   inst.server = std::make_unique<StepServer>(
       x0, dense_codec(d, s.value_bits), make_compressor(s.compressor, d, s.value_bits, {0, n}), s.value_bits, gamma, n,
       StepServer::Mode::accumulate, [gamma, omega, n](double gap, const Vec& grad, double g_dev, const Vec& g) {

@@ -114,18 +114,20 @@ class RoundParticipation {
 
 class DashaFamilyWorker final : public ReplicaWorker {
  public:
-  DashaFamilyWorker(const Vec& x0, CompressorPtr comp, const DashaConfig& c, std::shared_ptr<RoundParticipation> part)
-      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), c.value_bits), c.step), comp_(std::move(comp)),
-        dense_(dense_codec(static_cast<int>(x0.size()), c.value_bits)), c_(c), part_(std::move(part)), x_prev_(x0),
-        g_(Vec::Zero(x0.size())), h_(Vec::Zero(x0.size())) {}
+  // The shared replica (keep_previous) gives x^{t+1} = x() and x^t = x_prev(), the model before the
+  // last broadcast.
+  DashaFamilyWorker(ReplicaPtr replica, CompressorPtr comp, const DashaConfig& c,
+                    std::shared_ptr<RoundParticipation> part)
+      : ReplicaWorker(std::move(replica)), comp_(std::move(comp)),
+        dense_(dense_codec(static_cast<int>(x().size()), c.value_bits)), c_(c), part_(std::move(part)),
+        g_(Vec::Zero(x().size())), h_(Vec::Zero(x().size())) {}
 
   void upload(WorkerEnv& env, Message& up) override {
     const Objective& p = *env.problem;
     const int i = env.worker;
     const bool stochastic = c_.oracle == DashaConfig::Oracle::mvr || c_.oracle == DashaConfig::Oracle::sync_mvr;
     if (env.round == 0) {  // every node once: h_i^0 = ∇f_i(x^0) or a B_init mega-batch
-      oracle_at(env, x_, stochastic && c_.batch_init > 0 ? c_.batch_init : 0, h_);
-      x_prev_ = x_;
+      oracle_at(env, x(), stochastic && c_.batch_init > 0 ? c_.batch_init : 0, h_);
       if (!c_.full_init) return up.clear();  // g_i^0 = 0, nothing sent
       send_dense(env, h_, up);
       return;
@@ -133,16 +135,14 @@ class DashaFamilyWorker final : public ReplicaWorker {
     const bool coin = dasha_coin(c_, env.seed, env.round);
     if (!part_->participates(env.seed, env.round, i)) {  // i ∉ S^t: computes and sends nothing
       up.clear();
-      x_prev_ = x_;
       return;
     }
     if (c_.oracle == DashaConfig::Oracle::sync_mvr && coin) {  // sync: h_i = g_i = mega-batch, dense
-      oracle_at(env, x_, c_.batch_init, h_);
+      oracle_at(env, x(), c_.batch_init, h_);
       send_dense(env, h_, up);
-      x_prev_ = x_;
       return;
     }
-    // A_i at x^{t+1} (= x_) and x^t (= x_prev_), same rows; β for this round.
+    // A_i at x^{t+1} (= x()) and x^t (= x_prev()), same rows; β for this round.
     double beta = c_.beta;
     int rows = 0;  // 0: full local gradient
     if (c_.oracle == DashaConfig::Oracle::page && !coin) beta = 0, rows = c_.batch;
@@ -153,10 +153,10 @@ class DashaFamilyWorker final : public ReplicaWorker {
       if (c_.replace) sample_with_replacement(rng, p.samples(i), rows, rows_);
       else sample_without_replacement(rng, p.samples(i), rows, rows_, scratch_);
     }
-    eval(env, x_, rows, a1_);
+    eval(env, x(), rows, a1_);
     k_ = a1_ - beta * h_;
     if (beta != 1.0) {  // k_i = A(x^{t+1}) − β h_i − (1−β) A(x^t)
-      eval(env, x_prev_, rows, a0_);
+      eval(env, x_prev(), rows, a0_);
       k_ -= (1.0 - beta) * a0_;
     }
     const double pa = c_.part.p_a();
@@ -165,7 +165,6 @@ class DashaFamilyWorker final : public ReplicaWorker {
     Rng crng = env.compress_rng(*comp_);
     comp_->compress(v_, crng, up);
     comp_->add_decoded(up, 1.0, g_);  // g_i^{t+1} = g_i^t + m_i
-    x_prev_ = x_;
   }
   double potential_term(const Vec& grad_i) const override { return (g_ - grad_i).squaredNorm(); }
   void expose(StateView& out) const override {
@@ -202,7 +201,7 @@ class DashaFamilyWorker final : public ReplicaWorker {
   CompressorPtr comp_, dense_;
   DashaConfig c_;
   std::shared_ptr<RoundParticipation> part_;  // shared by the workers of this process
-  Vec x_prev_, g_, h_, k_, v_, a0_, a1_;
+  Vec g_, h_, k_, v_, a0_, a1_;
   std::vector<int> rows_, scratch_;
 };
 
@@ -264,9 +263,11 @@ inline void build_dasha_family(const MethodSetup& s, DashaConfig c, MethodInstan
   c.part.n = n;
   const Vec x0 = p.initial_point();
   auto part = std::make_shared<RoundParticipation>(c.part);
+  // keep_previous: A(x^t) at x^{t−1} whenever β ≠ 1 (one vector per process).
+  const ReplicaPtr replica = dense_replica(x0, c.value_bits, c.step, /*keep_previous=*/true);
   for (int i = 0; i < n; ++i)
     inst.workers.push_back(
-        std::make_unique<DashaFamilyWorker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, n}), c, part));
+        std::make_unique<DashaFamilyWorker>(replica, make_compressor(s.compressor, d, s.value_bits, {i, n}), c, part));
   inst.server = std::make_unique<DashaFamilyServer>(x0, make_compressor(s.compressor, d, s.value_bits, {0, n}), c, n);
 }
 

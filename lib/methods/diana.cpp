@@ -22,11 +22,10 @@ namespace {
 
 class DianaWorker final : public ReplicaWorker {
  public:
-  DianaWorker(const Vec& x0, CompressorPtr comp, int value_bits, double step, double alpha)
-      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step), comp_(std::move(comp)),
-        alpha_(alpha), h_(Vec::Zero(x0.size())) {}
+  DianaWorker(ReplicaPtr replica, CompressorPtr comp, double alpha)
+      : ReplicaWorker(std::move(replica)), comp_(std::move(comp)), alpha_(alpha), h_(Vec::Zero(x().size())) {}
   void upload(WorkerEnv& env, Message& up) override {
-    env.problem->grad(env.worker, x_, grad_);
+    env.problem->grad(env.worker, x(), grad_);
     env.grad_evals += env.problem->samples(env.worker);
     grad_ -= h_;  // ∇f_i(x^t) − h_i^t
     Rng rng = env.compress_rng(*comp_);
@@ -97,9 +96,10 @@ MethodInstance build_diana(const MethodSetup& s) {
       s.method, theory, "1/(10 L sqrt(1+omega/n)(m^(2/3)+omega+1)), m = 1 [PAPER-recalled VR-DIANA, unverified]",
       inst.info);
   const Vec x0 = p.initial_point();
+  const ReplicaPtr replica = dense_replica(x0, s.value_bits, inst.stepsize);  // one per process
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<DianaWorker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, n}),
-                                                         s.value_bits, inst.stepsize, alpha));
+    inst.workers.push_back(
+        std::make_unique<DianaWorker>(replica, make_compressor(s.compressor, d, s.value_bits, {i, n}), alpha));
   inst.server = std::make_unique<DianaServer>(x0, make_compressor(s.compressor, d, s.value_bits, {0, n}), s.value_bits,
                                               inst.stepsize, alpha, n);
   return inst;

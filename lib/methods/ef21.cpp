@@ -20,11 +20,11 @@ namespace {
 
 class Ef21Worker final : public ReplicaWorker {
  public:
-  Ef21Worker(const Vec& x0, CompressorPtr comp, CompressorPtr init_codec, int value_bits, double step)
-      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step),
-        comp_(std::move(comp)), init_codec_(std::move(init_codec)), g_(Vec::Zero(x0.size())) {}
+  Ef21Worker(ReplicaPtr replica, CompressorPtr comp, CompressorPtr init_codec)
+      : ReplicaWorker(std::move(replica)), comp_(std::move(comp)), init_codec_(std::move(init_codec)),
+        g_(Vec::Zero(x().size())) {}
   void upload(WorkerEnv& env, Message& up) override {
-    env.problem->grad(env.worker, x_, grad_);
+    env.problem->grad(env.worker, x(), grad_);
     env.grad_evals += env.problem->samples(env.worker);
     diff_ = grad_ - g_;  // ∇f_i(x^t) − g_i^{t−1}
     const Compressor& c = env.round == 0 ? *init_codec_ : *comp_;
@@ -73,9 +73,10 @@ MethodInstance build_ef21(const MethodSetup& s) {
     return init == "full" ? dense_codec(d, s.value_bits) : make_compressor(s.compressor, d, s.value_bits, {i, p.workers()});
   };
   const Vec x0 = p.initial_point();
+  const ReplicaPtr replica = dense_replica(x0, s.value_bits, gamma);  // one per process
   for (int i = 0; i < p.workers(); ++i)
-    inst.workers.push_back(std::make_unique<Ef21Worker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, p.workers()}),
-                                                        init_codec(i), s.value_bits, gamma));
+    inst.workers.push_back(std::make_unique<Ef21Worker>(
+        replica, make_compressor(s.compressor, d, s.value_bits, {i, p.workers()}), init_codec(i)));
   inst.server = std::make_unique<StepServer>(
       x0, init_codec(0), make_compressor(s.compressor, d, s.value_bits, {0, p.workers()}), s.value_bits, gamma, p.workers(),
       StepServer::Mode::accumulate, [gamma, theta](double gap, const Vec&, double g_dev, const Vec&) {

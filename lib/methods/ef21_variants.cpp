@@ -28,11 +28,10 @@ namespace {
 // EF21 worker; with s > 0 only the s-nice sample of each round t >= 1 uploads.
 class Ef21PWorker final : public ReplicaWorker {
  public:
-  Ef21PWorker(const Vec& x0, CompressorPtr comp, CompressorPtr down, int value_bits, double step, Participation part,
-              bool bidirectional)
-      : ReplicaWorker(x0, std::move(down), step), comp_(std::move(comp)),
-        init_(dense_codec(static_cast<int>(x0.size()), value_bits)), part_(part), bc_(bidirectional),
-        g_(Vec::Zero(x0.size())), g_server_(Vec::Zero(x0.size())) {}
+  // ef21_bc: the replica accumulates the broadcasts, g^t = g^{t−1} + b^t, x^{t+1} = x^t − γ g^t.
+  Ef21PWorker(ReplicaPtr replica, CompressorPtr comp, int value_bits, Participation part)
+      : ReplicaWorker(std::move(replica)), comp_(std::move(comp)),
+        init_(dense_codec(static_cast<int>(x().size()), value_bits)), part_(part), g_(Vec::Zero(x().size())) {}
   void upload(WorkerEnv& env, Message& up) override {
     if (env.round > 0 && part_.kind != Participation::Kind::full) {
       part_.draw(Rng(env.seed, kServer, env.round, Purpose::participation), mask_);
@@ -41,7 +40,7 @@ class Ef21PWorker final : public ReplicaWorker {
         return;
       }
     }
-    env.problem->grad(env.worker, x_, grad_);
+    env.problem->grad(env.worker, x(), grad_);
     env.grad_evals += env.problem->samples(env.worker);
     diff_ = grad_ - g_;  // ∇f_i(x^t) − g_i^{t−1}
     const Compressor& c = env.round == 0 ? *init_ : *comp_;
@@ -49,23 +48,17 @@ class Ef21PWorker final : public ReplicaWorker {
     c.compress(diff_, rng, up);
     c.add_decoded(up, 1.0, g_);
   }
-  void apply(const Message& down, WorkerEnv& env) override {
-    if (!bc_) return ReplicaWorker::apply(down, env);
-    down_codec_->add_decoded(down, 1.0, g_server_);  // g^t = g^{t−1} + b^t
-    x_ -= step_ * g_server_;
-  }
   double potential_term(const Vec& grad_i) const override { return (g_ - grad_i).squaredNorm(); }
   void expose(StateView& out) const override {
     ReplicaWorker::expose(out);
     out.add("g", g_);
-    if (bc_) out.add("g_server", g_server_);
+    if (replica().accumulated().size() > 0) out.add("g_server", replica().accumulated());  // ef21_bc
   }
 
  private:
   CompressorPtr comp_, init_;
   Participation part_;
-  bool bc_;
-  Vec g_, g_server_, grad_, diff_;
+  Vec g_, grad_, diff_;
   std::vector<char> mask_;
 };
 
@@ -134,9 +127,10 @@ MethodInstance build_ef21_pp(const MethodSetup& s) {
   inst.info["potential"] = "f - f_low + gamma/(2 theta_q) mean_i ||g_i - grad f_i||^2 [DERIVED]";
   const double gamma = inst.stepsize;
   const Vec x0 = p.initial_point();
+  const ReplicaPtr replica = dense_replica(x0, s.value_bits, gamma);  // one per process
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<Ef21PWorker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, n}),
-                                                         dense_codec(d, s.value_bits), s.value_bits, gamma, part, false));
+    inst.workers.push_back(std::make_unique<Ef21PWorker>(
+        replica, make_compressor(s.compressor, d, s.value_bits, {i, n}), s.value_bits, part));
   inst.server = std::make_unique<StepServer>(
       x0, dense_codec(d, s.value_bits), make_compressor(s.compressor, d, s.value_bits, {0, n}), s.value_bits, gamma, n,
       StepServer::Mode::accumulate, [gamma, theta](double gap, const Vec&, double g_dev, const Vec&) {
@@ -164,10 +158,13 @@ MethodInstance build_ef21_bc(const MethodSetup& s) {
   Participation full;
   full.n = n;
   const Vec x0 = p.initial_point();
+  // One replica per process, accumulating the compressed broadcasts (decoded once per round).
+  const ReplicaPtr replica =
+      std::make_shared<ModelReplica>(x0, make_compressor(down, d, s.value_bits, {0, 1}), inst.stepsize,
+                                     ModelReplica::Options{ModelReplica::Update::accumulate});
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<Ef21PWorker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, n}),
-                                                         make_compressor(down, d, s.value_bits, {0, 1}), s.value_bits,
-                                                         inst.stepsize, full, true));
+    inst.workers.push_back(std::make_unique<Ef21PWorker>(
+        replica, make_compressor(s.compressor, d, s.value_bits, {i, n}), s.value_bits, full));
   inst.server = std::make_unique<Ef21BcServer>(x0, make_compressor(s.compressor, d, s.value_bits, {0, n}),
                                                make_compressor(down, d, s.value_bits, {0, 1}), s.value_bits,
                                                inst.stepsize, n);

@@ -26,14 +26,15 @@ namespace {
 
 class EfSgdWorker final : public ReplicaWorker {
  public:
-  // The broadcast is the dense mean of the Δ_i in η-scaled units: apply x ← x − 1·decode(down).
-  EfSgdWorker(const Vec& x0, CompressorPtr up, int value_bits, const EfSgdConfig& cfg)
-      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), 1.0), up_(std::move(up)),
+  // The broadcast is the dense mean of the Δ_i in η-scaled units: the replica applies
+  // x ← x − 1·decode(down).
+  EfSgdWorker(ReplicaPtr replica, CompressorPtr up, const EfSgdConfig& cfg)
+      : ReplicaWorker(std::move(replica)), up_(std::move(up)),
         memory_(cfg.memory), batch_(cfg.batch), schedule_(cfg.schedule), rows_(static_cast<std::size_t>(cfg.batch)),
-        e_(Vec::Zero(x0.size())) {}
+        e_(Vec::Zero(x().size())) {}
 
   void upload(WorkerEnv& env, Message& up) override {
-    sample_gradient(env, x_, batch_, rows_, g_);
+    sample_gradient(env, x(), batch_, rows_, g_);
     p_ = e_ + schedule_.at(env.round) * g_;  // p_i = η_t g_i + e_i
     Rng rng = env.compress_rng(*up_);
     up_->compress(p_, rng, up);               // Δ_i = C(p_i)
@@ -64,9 +65,10 @@ void build_ef_sgd_instance(const MethodSetup& s, const EfSgdConfig& cfg, MethodI
   inst.info["memory_units"] = "eta-scaled (no rescaling when eta_t changes)";
   record_schedule(cfg.schedule, inst.info);
   const Vec x0 = p.initial_point();
+  const ReplicaPtr replica = dense_replica(x0, s.value_bits, 1.0);  // one per process
   for (int i = 0; i < n; ++i)
     inst.workers.push_back(std::make_unique<EfSgdWorker>(
-        x0, make_compressor(cfg.compressor, d, s.value_bits, worker_context(p, i)), s.value_bits, cfg));
+        replica, make_compressor(cfg.compressor, d, s.value_bits, worker_context(p, i)), cfg));
   // x^{t+1} = x^t − decode(mean Δ): the StepServer averaging the decoded uploads, step 1.
   const CompressorContext ctx{0, n, block_sizes(p)};
   inst.server = std::make_unique<StepServer>(x0, make_compressor(cfg.compressor, d, s.value_bits, ctx),

@@ -68,17 +68,14 @@ Participation snice(int s, int n) {
 
 class FreconWorker final : public ReplicaWorker {
  public:
-  FreconWorker(const Vec& x0, CompressorPtr comp, int value_bits, double step, Participation part, double alpha_u)
-      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step), comp_(std::move(comp)),
-        dense_(dense_codec(static_cast<int>(x0.size()), value_bits)), part_(part), alpha_u_(alpha_u), x_prev_(x0),
-        y_(Vec::Zero(x0.size())) {}
-  void apply(const Message& down, WorkerEnv& env) override {
-    x_prev_ = x_;
-    ReplicaWorker::apply(down, env);
-  }
+  // The replica keeps x^{t−1} (keep_previous).
+  FreconWorker(ReplicaPtr replica, CompressorPtr comp, int value_bits, Participation part, double alpha_u)
+      : ReplicaWorker(std::move(replica)), comp_(std::move(comp)),
+        dense_(dense_codec(static_cast<int>(x().size()), value_bits)), part_(part), alpha_u_(alpha_u),
+        y_(Vec::Zero(x().size())) {}
   void upload(WorkerEnv& env, Message& up) override {
     if (env.round == 0) {
-      grad(env, x_, cache_);
+      grad(env, x(), cache_);
       cache_round_ = 0;
       Rng rng = env.compress_rng(*dense_);
       dense_->compress(cache_, rng, up);
@@ -91,8 +88,8 @@ class FreconWorker final : public ReplicaWorker {
       up.clear();
       return;
     }
-    if (cache_round_ != env.round - 1) grad(env, x_prev_, cache_);  // ∇f_i(x^{t−1})
-    grad(env, x_, grad_);
+    if (cache_round_ != env.round - 1) grad(env, x_prev(), cache_);  // ∇f_i(x^{t−1})
+    grad(env, x(), grad_);
     v_ = grad_ - cache_;
     Rng rng = env.compress_rng(*comp_);
     Rng replay = rng;  // C' replays C's indices
@@ -117,7 +114,7 @@ class FreconWorker final : public ReplicaWorker {
   CompressorPtr comp_, dense_;
   Participation part_;
   double alpha_u_;
-  Vec x_prev_, y_, cache_, grad_, v_;
+  Vec y_, cache_, grad_, v_;
   int cache_round_ = -2;
   Message mq_, mu_;
   std::vector<char> mask_;
@@ -196,10 +193,10 @@ MethodInstance build_frecon(const MethodSetup& s) {
       "heuristic: the MARINA form 1/(L + L_hat sqrt((1-p) omega/(p s))), p = 1/(1+omega); FRECON's gamma is tuned",
       inst.info);
   const Vec x0 = p.initial_point();
+  const ReplicaPtr replica = dense_replica(x0, s.value_bits, inst.stepsize, /*keep_previous=*/true);  // one per process
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<FreconWorker>(x0, make_compressor(s.compressor, d, s.value_bits, {i, n}),
-                                                          s.value_bits, inst.stepsize,
-                                                          snice(static_cast<int>(sv), n), alpha_u));
+    inst.workers.push_back(std::make_unique<FreconWorker>(replica, make_compressor(s.compressor, d, s.value_bits, {i, n}),
+                                                          s.value_bits, snice(static_cast<int>(sv), n), alpha_u));
   inst.server = std::make_unique<FreconServer>(x0, make_compressor(s.compressor, d, s.value_bits, {0, n}), s.value_bits,
                                                inst.stepsize, n, static_cast<int>(sv), alpha_u, lambda);
   return inst;

@@ -12,11 +12,10 @@ namespace {
 
 class GdWorker final : public ReplicaWorker {
  public:
-  GdWorker(const Vec& x0, int value_bits, double step)
-      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step),
-        up_codec_(dense_codec(static_cast<int>(x0.size()), value_bits)) {}
+  GdWorker(ReplicaPtr replica, int value_bits)
+      : ReplicaWorker(std::move(replica)), up_codec_(dense_codec(static_cast<int>(x().size()), value_bits)) {}
   void upload(WorkerEnv& env, Message& up) override {
-    env.problem->grad(env.worker, x_, grad_);  // ∇f_i(x^t)
+    env.problem->grad(env.worker, x(), grad_);  // ∇f_i(x^t)
     env.grad_evals += env.problem->samples(env.worker);
     Rng rng = env.compress_rng(*up_codec_);
     up_codec_->compress(grad_, rng, up);
@@ -37,8 +36,8 @@ MethodInstance build_gd(const MethodSetup& s) {
   inst.stepsize = resolve_stepsize(s.method, 1.0 / c.L, "1/L [Nesterov 2004, Thm 2.1.14]", inst.info);
   const Vec x0 = p.initial_point();
   const int d = p.dim();
-  for (int i = 0; i < p.workers(); ++i)
-    inst.workers.push_back(std::make_unique<GdWorker>(x0, s.value_bits, inst.stepsize));
+  const ReplicaPtr replica = dense_replica(x0, s.value_bits, inst.stepsize);  // one per process
+  for (int i = 0; i < p.workers(); ++i) inst.workers.push_back(std::make_unique<GdWorker>(replica, s.value_bits));
   inst.server = std::make_unique<StepServer>(
       x0, dense_codec(d, s.value_bits), dense_codec(d, s.value_bits), s.value_bits, inst.stepsize, p.workers(),
       StepServer::Mode::replace, [](double gap, const Vec&, double, const Vec&) { return std::optional<double>(gap); });

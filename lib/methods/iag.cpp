@@ -47,16 +47,15 @@ int chosen(int t, int n, const std::vector<double>& cumulative, std::uint64_t se
 
 class IagWorker final : public ReplicaWorker {
  public:
-  IagWorker(const Vec& x0, int value_bits, double step, int n, std::vector<double> cumulative, double beta_unit)
-      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step),
-        up_codec_(dense_codec(static_cast<int>(x0.size()), value_bits)), n_(n), cumulative_(std::move(cumulative)),
-        beta_unit_(beta_unit), x_prev_(x0), last_(Vec::Zero(x0.size())),
+  // The replica keeps x^{t−1} and the move ||x^t − x^{t−1}||² (keep_previous).
+  IagWorker(ReplicaPtr replica, int value_bits, int n, std::vector<double> cumulative, double beta_unit)
+      : ReplicaWorker(std::move(replica)), up_codec_(dense_codec(static_cast<int>(x().size()), value_bits)), n_(n),
+        cumulative_(std::move(cumulative)), beta_unit_(beta_unit), last_(Vec::Zero(x().size())),
         moves_(static_cast<std::size_t>(std::max(n - 1, 1)), 0.0) {}
 
   void apply(const Message& down, WorkerEnv& env) override {
-    x_prev_ = x_;
     ReplicaWorker::apply(down, env);
-    moves_[next_] = (x_ - x_prev_).squaredNorm();
+    moves_[next_] = replica().last_move_sq();  // ||x^t − x^{t−1}||², computed once per process
     next_ = (next_ + 1) % moves_.size();
   }
   void upload(WorkerEnv& env, Message& up) override {
@@ -64,7 +63,7 @@ class IagWorker final : public ReplicaWorker {
       up.clear();  // not asked: no gradient, nothing sent
       return;
     }
-    env.problem->grad(env.worker, x_, grad_);
+    env.problem->grad(env.worker, x(), grad_);
     env.grad_evals += env.problem->samples(env.worker);
     delta_ = grad_ - last_;
     Rng rng = env.compress_rng(*up_codec_);
@@ -86,7 +85,7 @@ class IagWorker final : public ReplicaWorker {
   int n_;
   std::vector<double> cumulative_;  // empty: cyclic
   double beta_unit_;
-  Vec x_prev_, last_, grad_, delta_;
+  Vec last_, grad_, delta_;
   std::vector<double> moves_;
   std::size_t next_ = 0;
 };
@@ -114,8 +113,9 @@ MethodInstance build_iag(const MethodSetup& s) {
   const bool cyclic = o.order == "cyclic";
   const double beta_unit = gamma / 2 * m1 * Lhat2;
   const Vec x0 = p.initial_point();
+  const ReplicaPtr replica = dense_replica(x0, s.value_bits, gamma, /*keep_previous=*/true);  // one per process
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<IagWorker>(x0, s.value_bits, gamma, n, cumulative, beta_unit));
+    inst.workers.push_back(std::make_unique<IagWorker>(replica, s.value_bits, n, cumulative, beta_unit));
   inst.info["potential"] = cyclic ? "f - f_low + sum_{d<M} (gamma/2)(M-1)(M-d) L_hat^2 ||x^{t+1-d} - x^{t-d}||^2"
                                   : "none (random order: unbounded staleness)";
   inst.server = std::make_unique<StepServer>(

@@ -86,7 +86,8 @@ Invariant gradient_invariant(std::string name, const char* key_g, const char* fl
 
 Invariant model_replicas_invariant() {
   return replicas_invariant("replicas", "x", "x",
-                            "x_i^t = x^t: every worker's model replica equals the server's model after every round");
+                            "x_i^t = x^t: the workers' model replica (one per process, decoded once per round) "
+                            "equals the server's model after every round");
 }
 
 Invariant estimator_mean_invariant() {

@@ -77,8 +77,11 @@ Invariant gradient_invariant(std::string name, const char* key_g, const char* fl
 // worker_i[key] = ∇f_i(worker_i["x"]) for every i (DASHA's h_i^t = ∇f_i(x^t)).
 Invariant worker_gradient_invariant(std::string name, const char* key, std::string claim);
 
-// The two shapes most methods share: "replicas" (x_i^t = x^t at every worker) and "g-mean"
-// (the server's estimator g^t = (1/n) Σ_i g_i^t, with 1/n also on rounds where some workers skip).
+// The two shapes most methods share: "replicas" and "g-mean" (the server's estimator
+// g^t = (1/n) Σ_i g_i^t, with 1/n also on rounds where some workers skip). The workers of one
+// process share one model replica (methods/replica.hpp), so "every worker's x equals every other's"
+// is true by construction; "replicas" checks what remains: the shared replica, decoded once per
+// round from the broadcast, equals the server's x^t (a missed, doubled or stale decode breaks it).
 Invariant model_replicas_invariant();
 Invariant estimator_mean_invariant();
 

@@ -57,15 +57,15 @@ LagOptions parse_lag(const Spec& spec) {
 class LagWorker final : public ReplicaWorker {
  public:
   // L_m < 0: the worker-side rule (WK); L_m >= 0: the server-side rule (PS) with that constant.
-  LagWorker(const Vec& x0, int value_bits, double step, int D, double xi, double L_m = -1)
-      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step),
-        up_codec_(dense_codec(static_cast<int>(x0.size()), value_bits)), xi_(xi), L_m_(L_m), x_prev_(x0),
-        x_hat_(x0), last_(Vec::Zero(x0.size())), moves_(static_cast<std::size_t>(D), 0.0) {}
+  // The replica keeps x^{t−1} and the move ||x^t − x^{t−1}||² (keep_previous).
+  LagWorker(ReplicaPtr replica, int value_bits, int D, double xi, double L_m = -1)
+      : ReplicaWorker(std::move(replica)), up_codec_(dense_codec(static_cast<int>(x().size()), value_bits)), xi_(xi),
+        L_m_(L_m), x_hat_(L_m >= 0 ? x() : Vec()), last_(Vec::Zero(x().size())),
+        moves_(static_cast<std::size_t>(D), 0.0) {}
 
   void apply(const Message& down, WorkerEnv& env) override {
-    x_prev_ = x_;
     ReplicaWorker::apply(down, env);
-    moves_[next_] = (x_ - x_prev_).squaredNorm();  // ||x^{t} − x^{t−1}||², ring of the last D moves
+    moves_[next_] = replica().last_move_sq();  // ||x^{t} − x^{t−1}||², ring of the last D moves
     next_ = (next_ + 1) % moves_.size();
   }
   void upload(WorkerEnv& env, Message& up) override {
@@ -73,12 +73,12 @@ class LagWorker final : public ReplicaWorker {
       double rhs = 0;
       for (double m : moves_) rhs += xi_ * m;
       rhs /= step_ * step_;
-      if (L_m_ * L_m_ * (x_hat_ - x_).squaredNorm() <= rhs) {
+      if (L_m_ * L_m_ * (x_hat_ - x()).squaredNorm() <= rhs) {
         up.clear();  // not asked
         return;
       }
     }
-    env.problem->grad(env.worker, x_, grad_);
+    env.problem->grad(env.worker, x(), grad_);
     env.grad_evals += env.problem->samples(env.worker);
     delta_ = grad_ - last_;
     if (env.round > 0 && L_m_ < 0) {
@@ -93,7 +93,7 @@ class LagWorker final : public ReplicaWorker {
     Rng rng = env.compress_rng(*up_codec_);
     up_codec_->compress(delta_, rng, up);
     up_codec_->add_decoded(up, 1.0, last_);  // the server's copy of ∇f_m(x̂_m) moves identically
-    if (L_m_ >= 0) x_hat_ = x_;
+    if (L_m_ >= 0) x_hat_ = x();
   }
   // Σ_d β_d ||Δ_{t+1−d}||² (every replica holds the same history, so the mean over workers is it).
   double potential_term(const Vec&) const override {
@@ -110,7 +110,7 @@ class LagWorker final : public ReplicaWorker {
   double beta(int d) const { return xi_ * static_cast<double>(static_cast<int>(moves_.size()) - d + 1) / (2 * step_); }
   CompressorPtr up_codec_;
   double xi_, L_m_;
-  Vec x_prev_, x_hat_, last_, grad_, delta_;
+  Vec x_hat_, last_, grad_, delta_;  // x_hat_: PS only
   std::vector<double> moves_;  // fixed size D: no allocation in the round loop
   std::size_t next_ = 0;
 };
@@ -137,8 +137,9 @@ MethodInstance build_lag(const MethodSetup& s) {
                                    "(1 - sqrt(D xi))/L [LAG, Thm 1]", inst.info);
   const double gamma = inst.stepsize;
   const Vec x0 = p.initial_point();
+  const ReplicaPtr replica = dense_replica(x0, s.value_bits, gamma, /*keep_previous=*/true);  // one per process
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<LagWorker>(x0, s.value_bits, gamma, static_cast<int>(D), xi,
+    inst.workers.push_back(std::make_unique<LagWorker>(replica, s.value_bits, static_cast<int>(D), xi,
                                                        opts.rule == "ps" ? c.L_i[static_cast<std::size_t>(i)] : -1.0));
   inst.info["potential"] = "f - f_low + sum_d beta_d ||x^{t+1-d} - x^{t-d}||^2, beta_d = sum_{j>=d} xi_j/(2 gamma)";
   inst.server = std::make_unique<StepServer>(

@@ -45,16 +45,17 @@ LocalSgdOptions parse_local_sgd(const Spec& spec) {
 
 class LocalSgdWorker final : public ReplicaWorker {
  public:
-  LocalSgdWorker(const Vec& x0, int value_bits, StepSchedule schedule, int H, int batch, double beta, bool nesterov)
-      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), -1.0),
-        up_codec_(dense_codec(static_cast<int>(x0.size()), value_bits)), schedule_(std::move(schedule)), H_(H),
+  // The replica moves by +decode(down) (step −1): the broadcast is the mean Δ.
+  LocalSgdWorker(ReplicaPtr replica, int value_bits, StepSchedule schedule, int H, int batch, double beta, bool nesterov)
+      : ReplicaWorker(std::move(replica)), up_codec_(dense_codec(static_cast<int>(x().size()), value_bits)),
+        schedule_(std::move(schedule)), H_(H),
         batch_(batch), beta_(beta), nesterov_(nesterov), rows_(static_cast<std::size_t>(batch)),
-        v_(Vec::Zero(x0.size())) {}
+        v_(Vec::Zero(x().size())) {}
 
   void upload(WorkerEnv& env, Message& up) override {
     const Objective& p = *env.problem;
     const int m = p.samples(env.worker);
-    local_ = x_;
+    local_ = x();
     Rng rng = env.rng(Purpose::sample);
     for (int h = 0; h < H_; ++h) {
       if (batch_ == 0) {
@@ -74,7 +75,7 @@ class LocalSgdWorker final : public ReplicaWorker {
         else local_ -= gamma * v_;
       }
     }
-    local_ -= x_;  // Δ_i = x̂_i − x^t
+    local_ -= x();  // Δ_i = x̂_i − x^t
     Rng crng = env.compress_rng(*up_codec_);
     up_codec_->compress(local_, crng, up);
   }
@@ -111,8 +112,9 @@ MethodInstance build_local_sgd(const MethodSetup& s) {
   const StepSchedule schedule = parse_schedule(s.method, inst.stepsize);
   record_schedule(schedule, inst.info);
   const Vec x0 = p.initial_point();
+  const ReplicaPtr replica = dense_replica(x0, s.value_bits, -1.0);  // one per process
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<LocalSgdWorker>(x0, s.value_bits, schedule, static_cast<int>(H),
+    inst.workers.push_back(std::make_unique<LocalSgdWorker>(replica, s.value_bits, schedule, static_cast<int>(H),
                                                             static_cast<int>(batch), opts.momentum,
                                                             opts.nesterov == "true"));
   // The server averages the Δ_i and moves x by +mean Δ (a step of −1 on the averaged message).

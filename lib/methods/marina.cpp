@@ -71,14 +71,10 @@ Participation snice_sampler(const MarinaConfig& c) {
 
 class MarinaWorker final : public ReplicaWorker {
  public:
-  MarinaWorker(const Vec& x0, CompressorPtr comp, int value_bits, double step, const MarinaConfig& cfg)
-      : ReplicaWorker(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step), comp_(std::move(comp)),
-        dense_(dense_codec(static_cast<int>(x0.size()), value_bits)), cfg_(cfg), part_(snice_sampler(cfg)), x_prev_(x0) {}
-
-  void apply(const Message& down, WorkerEnv& env) override {
-    x_prev_ = x_;  // x^{t−1}, for the difference at x^t
-    ReplicaWorker::apply(down, env);
-  }
+  // The replica keeps x^{t−1} (keep_previous), for the difference at x^t.
+  MarinaWorker(ReplicaPtr replica, CompressorPtr comp, int value_bits, const MarinaConfig& cfg)
+      : ReplicaWorker(std::move(replica)), comp_(std::move(comp)),
+        dense_(dense_codec(static_cast<int>(x().size()), value_bits)), cfg_(cfg), part_(snice_sampler(cfg)) {}
 
   void upload(WorkerEnv& env, Message& up) override {
     const Objective& p = *env.problem;
@@ -87,10 +83,10 @@ class MarinaWorker final : public ReplicaWorker {
       if (cfg_.oracle == Oracle::online) {
         Rng rng = env.rng(Purpose::sample);
         sample_with_replacement(rng, p.samples(i), cfg_.mega, rows_);
-        p.minibatch_grad(i, x_, rows_, grad_);
+        p.minibatch_grad(i, x(), rows_, grad_);
         env.grad_evals += cfg_.mega;
       } else {
-        full_grad(env, x_, grad_);
+        full_grad(env, x(), grad_);
       }
       cache_ = grad_;
       cache_round_ = env.round;
@@ -103,8 +99,8 @@ class MarinaWorker final : public ReplicaWorker {
       return;
     }
     if (cfg_.oracle == Oracle::gradient) {
-      full_grad(env, x_, grad_);
-      if (cache_round_ != env.round - 1) full_grad(env, x_prev_, cache_);  // ∇f_i(x^{t−1}) not cached
+      full_grad(env, x(), grad_);
+      if (cache_round_ != env.round - 1) full_grad(env, x_prev(), cache_);  // ∇f_i(x^{t−1}) not cached
       diff_ = grad_ - cache_;
       cache_.swap(grad_);
       cache_round_ = env.round;
@@ -114,8 +110,8 @@ class MarinaWorker final : public ReplicaWorker {
         sample_without_replacement(rng, p.samples(i), cfg_.batch, rows_, scratch_);
       else
         sample_with_replacement(rng, p.samples(i), cfg_.batch, rows_);
-      p.minibatch_grad(i, x_, rows_, grad_);
-      p.minibatch_grad(i, x_prev_, rows_, diff_);
+      p.minibatch_grad(i, x(), rows_, grad_);
+      p.minibatch_grad(i, x_prev(), rows_, diff_);
       diff_ = grad_ - diff_;  // same rows at x^t and x^{t−1}
       env.grad_evals += 2.0 * static_cast<double>(rows_.size());
       cache_round_ = -2;
@@ -132,7 +128,7 @@ class MarinaWorker final : public ReplicaWorker {
   CompressorPtr comp_, dense_;
   MarinaConfig cfg_;
   Participation part_;
-  Vec x_prev_, grad_, cache_, diff_;
+  Vec grad_, cache_, diff_;
   int cache_round_ = -2;  // round whose x the cached gradient belongs to
   std::vector<char> mask_;
   std::vector<int> rows_, scratch_;
@@ -281,9 +277,10 @@ MethodInstance build_marina_variant(const MethodSetup& s, MarinaVariant v) {
   inst.info["potential"] = "f - f_low + gamma/(2p) ||g - grad f||^2";
   inst.info[kInfoStochastic] = cfg.oracle != Oracle::gradient;  // vr_marina, page draw rows
   const Vec x0 = pr.initial_point();
+  const ReplicaPtr replica = dense_replica(x0, s.value_bits, inst.stepsize, /*keep_previous=*/true);
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<MarinaWorker>(x0, make_compressor(comp_spec, d, s.value_bits, {i, n}),
-                                                          s.value_bits, inst.stepsize, cfg));
+    inst.workers.push_back(
+        std::make_unique<MarinaWorker>(replica, make_compressor(comp_spec, d, s.value_bits, {i, n}), s.value_bits, cfg));
   inst.server = std::make_unique<MarinaServer>(x0, make_compressor(comp_spec, d, s.value_bits, {0, n}), s.value_bits,
                                                inst.stepsize, cfg);
   return inst;

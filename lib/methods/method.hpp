@@ -3,12 +3,13 @@
 //   round 0 (initialization): every worker, holding x^0, uploads (e.g. DASHA's uncompressed
 //            g_i^0 = ∇f_i(x^0), or GD's first gradient); the server absorbs the uploads;
 //   round t ≥ 1: the server encodes one broadcast from its state and applies it to its own model,
-//            giving x^t; every worker decodes the same broadcast and applies it to its replica;
+//            giving x^t; the workers apply the broadcast to their model replica (one per process,
+//            decoded once per round: methods/replica.hpp);
 //            then every worker uploads at x^t (or skips: sent = false) and the server absorbs.
 // Row t of the trace therefore describes x^t and counts every bit sent up to and including the
 // uploads made at x^t, so the state the theory's potential needs (x^t, g^t, g_i^t) is complete.
-// Server and workers apply the *decoded* broadcast, so all replicas stay bit-identical even when
-// values travel as float32.
+// Server and workers apply the *decoded* broadcast, so the replica stays bit-identical to x^t even
+// when values travel as float32.
 #pragma once
 #include <memory>
 #include <optional>

@@ -1,0 +1,53 @@
+// ModelReplica (see replica.hpp).
+#include "methods/replica.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "methods/common.hpp"
+
+namespace commopt {
+
+ModelReplica::ModelReplica(const Vec& x0, CompressorPtr down_codec, double step, Options options)
+    : x_(x0), codec_(std::move(down_codec)), step_(step), options_(options) {
+  if (options_.keep_previous) previous_ = x0;
+  if (options_.update == Update::accumulate) g_ = Vec::Zero(x0.size());
+}
+
+const Vec& ModelReplica::previous() const {
+  if (!options_.keep_previous) throw std::logic_error("ModelReplica::previous: built without keep_previous");
+  return previous_;
+}
+
+void ModelReplica::advance(int round, const Message& down) {
+  // Fast path: another worker of this process already applied round t (acquire: its x is visible).
+  if (round_.load(std::memory_order_acquire) == round) return;
+  const std::lock_guard<std::mutex> lock(mu_);
+  const int done = round_.load(std::memory_order_relaxed);
+  if (done == round) return;
+  if (round < done)
+    throw std::logic_error("ModelReplica: round " + std::to_string(round) + "'s broadcast arrived after round " +
+                           std::to_string(done) + "'s");
+  decode(down);
+  ++decodes_;
+  round_.store(round, std::memory_order_release);
+}
+
+void ModelReplica::decode(const Message& down) {
+  if (options_.keep_previous) previous_ = x_;
+  if (options_.update == Update::step) {
+    codec_->add_decoded(down, -step_, x_);  // x^t = x^{t−1} − γ·decode(down^t)
+  } else {
+    codec_->add_decoded(down, 1.0, g_);  // g^t = g^{t−1} + b^t
+    x_ -= step_ * g_;                    // x^t = x^{t−1} − γ g^t
+  }
+  if (options_.keep_previous) move_sq_ = (x_ - previous_).squaredNorm();
+}
+
+ReplicaPtr dense_replica(const Vec& x0, int value_bits, double step, bool keep_previous) {
+  ModelReplica::Options o;
+  o.keep_previous = keep_previous;
+  return std::make_shared<ModelReplica>(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step, o);
+}
+
+}  // namespace commopt

@@ -1,0 +1,70 @@
+// ModelReplica: the workers' copy of the model x^t, held once per process (issue 13). Every worker
+// of a method decodes the same broadcast and applies it to an identical replica (method.hpp), so
+// the replicas are identical by construction: one ModelReplica per process (per MPI rank) is shared
+// by the workers built there, and round t's broadcast is decoded into it once, not once per worker:
+//   step:        x^t = x^{t−1} − γ·decode(down^t)                  (GD, EF21, DASHA, MARINA, ...)
+//   accumulate:  g^t = g^{t−1} + decode(b^t),  x^t = x^{t−1} − γ g^t  (EF21-BC's compressed downlink)
+// The arithmetic is the one each worker did on its own copy, so iterates are bit-identical.
+// Workers read x through a const reference. advance(t, down) is a per-round once-guard: the first
+// call for round t decodes, later calls for round t return, so every driver that calls
+// WorkerLogic::apply for each worker (the simulator's worker pool, the MPI rank's loop, the theory
+// drivers) stays correct and race-free on any number of threads.
+#pragma once
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include "compress/compressor.hpp"
+
+namespace commopt {
+
+class ModelReplica {
+ public:
+  enum class Update { step, accumulate };
+  struct Options {
+    Update update = Update::step;
+    // Keep x^{t−1} and ||x^t − x^{t−1}||² (MARINA, FRECON, DASHA-PAGE/MVR differences; LAG/IAG moves).
+    bool keep_previous = false;
+  };
+
+  // The replica starts at x0 (round 0); down_codec decodes the broadcasts.
+  ModelReplica(const Vec& x0, CompressorPtr down_codec, double step, Options options);
+  ModelReplica(const ModelReplica&) = delete;
+  ModelReplica& operator=(const ModelReplica&) = delete;
+
+  // Applies round t's broadcast once (t ≥ 1): the first call of round t decodes, the others of
+  // round t return once it is applied. Thread-safe. A call for a round before the last one applied
+  // is a driver bug (std::logic_error).
+  void advance(int round, const Message& down);
+
+  const Vec& x() const { return x_; }
+  // x^{t−1}: the model before the last advance (x^0 before the first); keep_previous only.
+  const Vec& previous() const;
+  // ||x^t − x^{t−1}||², computed once per round; keep_previous only.
+  double last_move_sq() const { return move_sq_; }
+  // accumulate: g^t, the sum of the decoded broadcasts.
+  const Vec& accumulated() const { return g_; }
+  double step() const { return step_; }
+  // How many broadcasts were decoded (one per round), and the last round applied (0: none).
+  long long decodes() const { return decodes_; }
+  int round() const { return round_.load(std::memory_order_acquire); }
+
+ private:
+  void decode(const Message& down);
+
+  Vec x_, previous_, g_;
+  CompressorPtr codec_;
+  double step_;
+  Options options_;
+  double move_sq_ = 0;
+  long long decodes_ = 0;
+  std::atomic<int> round_{0};  // the last round applied, published after the decode
+  std::mutex mu_;
+};
+
+using ReplicaPtr = std::shared_ptr<ModelReplica>;
+
+// The replica of a dense (identity-coded, value_bits wide) broadcast, x ← x − step·decode(down).
+ReplicaPtr dense_replica(const Vec& x0, int value_bits, double step, bool keep_previous = false);
+
+}  // namespace commopt
