@@ -1,7 +1,11 @@
-// MpiNetwork (see mpi_network.hpp). MPI calls happen on the main thread only, outside the
-// OpenMP loop over this rank's workers.
+// MpiNetwork (see mpi_network.hpp). MPI calls happen on the main thread only, outside the loop
+// over this rank's workers (one thread per rank unless --threads asks for more: the ranks already
+// fill the cores, and a second thread per rank would steal its neighbour's).
 #include "net/mpi/mpi_network.hpp"
 
+#include "net/worker_pool.hpp"
+
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -54,7 +58,13 @@ MpiNetwork::MpiNetwork(const Objective& problem, MethodInstance& method, std::ui
   counts_.resize(static_cast<std::size_t>(ranks_));
   displs_.resize(static_cast<std::size_t>(ranks_));
   own_.resize(headers_.size());
+  const int requested = requested_threads();
+  threads_ = requested > 0 ? std::max(1, std::min(requested, end_ - begin_)) : 1;
+  note_chosen_threads(threads_);
+  if (threads_ > 1) pool_ = std::make_unique<WorkerPool>(threads_);
 }
+
+MpiNetwork::~MpiNetwork() = default;
 
 const Vec& MpiNetwork::model() const { return root() ? method_.server->model() : x_; }
 
@@ -99,8 +109,10 @@ void MpiNetwork::run_round(int t) {
     }
     lap(time_down_);
   }
-#pragma omp parallel for schedule(dynamic, 1)
-  for (int i = begin_; i < end_; ++i) {
+  // The workers share this rank's model replica: the first apply() of the round decodes the
+  // broadcast once (methods/replica.hpp).
+  const auto step = [&](int k) {
+    const int i = begin_ + k;
     WorkerEnv& env = envs_[static_cast<std::size_t>(i)];
     env.round = t;
     auto& worker = *method_.workers[static_cast<std::size_t>(i)];
@@ -108,7 +120,9 @@ void MpiNetwork::run_round(int t) {
     Message& up = ups_[static_cast<std::size_t>(i)];
     up.clear();
     worker.upload(env, up);
-  }
+  };
+  if (pool_) pool_->run(end_ - begin_, step);
+  else for (int k = 0; k < end_ - begin_; ++k) step(k);
   lap(time_workers_);
   gather_up();
   lap(time_up_);

@@ -14,6 +14,7 @@
 // problem must hold the rows of this rank's workers (rank 0: all rows, for the accuracy).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <mpi.h>
@@ -29,7 +30,9 @@ int block_begin(int workers, int ranks, int rank);
 class MpiNetwork final : public Network {
  public:
   // `method` holds the logic of this rank's workers (others may be null); the server on rank 0.
+  // This rank's workers run on one thread, or on requested_threads() (--threads) when set.
   MpiNetwork(const Objective& problem, MethodInstance& method, std::uint64_t seed, MPI_Comm comm);
+  ~MpiNetwork() override;
   void run_round(int t) override;
   const Counters& counters() const override { return counters_; }
   const Vec& model() const override;
@@ -74,6 +77,8 @@ class MpiNetwork final : public Network {
   // Where rank 0's round time goes: its workers, the server, the broadcast, the gather (the
   // latter two include waiting for the other ranks).
   double time_workers_ = 0, time_server_ = 0, time_down_ = 0, time_up_ = 0;
+  int threads_ = 1;
+  std::unique_ptr<WorkerPool> pool_;  // null when threads_ == 1
 };
 
 }  // namespace commopt

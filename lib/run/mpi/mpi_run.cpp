@@ -3,6 +3,7 @@
 #include "run/mpi/mpi_run.hpp"
 
 #include <climits>
+#include <cstdlib>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include <fmt/format.h>
 #include <mpi.h>
+#include <omp.h>
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -20,8 +22,13 @@ namespace commopt {
 namespace {
 
 // MPI_Init_thread / MPI_Finalize around the run (MPI calls come from the main thread only).
+// Unless the user chose otherwise: Open MPI yields the core while a rank waits in a collective
+// (OMPI_MCA_mpi_yield_when_idle=1, read at MPI_Init; busy polling made a rank steal its
+// neighbour's core: issue 13), and one OpenMP thread per rank (the ranks already fill the cores).
 struct MpiSession {
   MpiSession() {
+    setenv("OMPI_MCA_mpi_yield_when_idle", "1", /*overwrite=*/0);
+    if (!std::getenv("OMP_NUM_THREADS")) omp_set_num_threads(1);
     int provided = 0;
     MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
   }
