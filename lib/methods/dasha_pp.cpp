@@ -214,7 +214,7 @@ MethodEntry dasha_pp_entry() {
   // The shipped code with the full-state potential, s = 2 of n = 3 workers.
   e.check.one_step =
       OneStepPlan{.method = "dasha_pp[participation=snice[s=2]]", .compressor = "randk[k=1]", .power_factor = 4,
-                  .dim = 4, .workers = 3, .rows = 2};
+                  .dim = 3, .workers = 3, .rows = 2};
   e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
@@ -280,8 +280,8 @@ MethodEntry dasha_pp_mvr_entry() {
   e.check.runs = {{"dasha_pp_mvr[participation=snice[s=2]]", "randk[k={k}]"}};
   // As DASHA-MVR: the sigma^2 allowance makes 4x violations rare, so 6x.
   e.check.one_step =
-      OneStepPlan{.method = "dasha_pp_mvr[participation=snice[s=2]]", .compressor = "randk[k=1]", .power_factor = 6,
-                  .dim = 4, .workers = 3, .rows = 2};
+      OneStepPlan{.method = "dasha_pp_mvr[participation=snice[s=1]]", .compressor = "randk[k=1]", .power_factor = 6,
+                  .dim = 3, .workers = 2, .rows = 2};
   e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }

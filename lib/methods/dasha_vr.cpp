@@ -176,10 +176,10 @@ MethodEntry dasha_page_entry() {
   };
   set_dasha_state_potential(c, DashaPotential::dasha_page);
   e.check.runs = {{"", "randk[k={k}]"}};
-  // The shipped code with the full-state potential (card.state_potential); d = 4, n = 3, m = 2 keeps
-  // the enumeration small (2 coins x 2^3 rows x 4^3 RandK masks).
+  // The shipped code with the full-state potential (card.state_potential); d = 3, n = 2, m = 2 keeps
+  // the enumeration small (coin 1: 3^2 RandK masks; coin 0: 2^2 rows x 3^2 masks).
   e.check.one_step = OneStepPlan{.method = "dasha_page", .compressor = "randk[k=1]", .power_factor = 4,
-                                 .dim = 4, .workers = 3, .rows = 2};
+                                 .dim = 3, .workers = 2, .rows = 2};
   e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
@@ -218,7 +218,7 @@ MethodEntry dasha_mvr_entry() {
   e.check.runs = {{"", "randk[k={k}]"}};
   // The sigma^2 allowance (card.state_potential_noise) makes 4x violations rare, so the power check runs at 6x.
   e.check.one_step = OneStepPlan{.method = kName, .compressor = "randk[k=1]", .power_factor = 6,
-                                 .dim = 4, .workers = 3, .rows = 2};
+                                 .dim = 3, .workers = 2, .rows = 2};
   e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
