@@ -116,5 +116,5 @@ TEST_CASE("certificate: the model-only plans are exactly the DASHA family's", "[
   std::vector<std::string> model_only;
   for (const auto& e : method_registry())
     if (e.check.one_step && e.check.one_step->model_only) model_only.push_back(e.name);
-  CHECK(model_only == std::vector<std::string>{"dasha_page", "dasha_mvr", "dasha_pp", "dasha_pp_mvr"});
+  CHECK(model_only.empty());  // the DASHA family runs its shipped code with the full-state potential
 }

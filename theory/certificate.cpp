@@ -11,6 +11,7 @@
 #include "methods/method.hpp"
 #include "net/network.hpp"
 #include "theory/outcome_enumerator.hpp"
+#include "theory/state_potential.hpp"
 #include "theory/tiny_problem.hpp"
 
 namespace commopt {
@@ -67,10 +68,21 @@ std::unique_ptr<Replay> replay(TinyProblem& problem, const MethodSetup& setup, c
   return out;
 }
 
-double potential_of(Network& net, const std::string& method) {
-  const Evaluation e = net.evaluate();
+// Φ^t of the replayed state and the descent term ||∇f||²: the card's full-state potential when it
+// has one (theory/state_potential.hpp; the DASHA family's h-terms), else the server's report.
+struct PotentialValue {
+  double phi = 0, grad_sq = 0, noise = 0;
+};
+PotentialValue potential_of(const TheoremCard& card, const Objective& problem, Replay& r, const std::string& method,
+                            bool with_noise) {
+  if (card.state_potential) {
+    const FullStatePotential v = full_state_potential(card, problem, r.method, with_noise);
+    if (!v.phi) throw std::logic_error("certificate: the state potential of '" + method + "' does not apply to this run");
+    return {*v.phi, v.grad_sq, v.noise};
+  }
+  const Evaluation e = r.net->evaluate();
   if (!e.lyapunov) throw std::logic_error("certificate: method '" + method + "' reports no potential");
-  return *e.lyapunov;
+  return {*e.lyapunov, e.grad_norm_sq, 0};
 }
 
 // OpenMP runs the workers of a round in parallel; the enumerated code must run on one thread.
@@ -93,6 +105,7 @@ CertificateResult one_step_certificate(const OneStepPlan& plan, double factor, i
   setup.method = with_step(plan.method, factor);
   setup.compressor = Spec::parse(plan.compressor.empty() ? "identity" : plan.compressor, "certificate compressor");
   setup.value_bits = 64;
+  const TheoremCard& card = find_method(setup.method.name()).card;
   CertificateResult res;
   res.method = setup.method.str() + (plan.compressor.empty() ? "" : " + " + plan.compressor);
   res.factor = factor;
@@ -104,18 +117,19 @@ CertificateResult one_step_certificate(const OneStepPlan& plan, double factor, i
     setup.seed = recipe.run_seed;
     auto state = replay(problem, setup, recipe);
     res.gamma = state->method.stepsize;
-    const double phi0 = potential_of(*state->net, plan.method);
-    const double grad_sq = state->net->evaluate().grad_norm_sq;
+    const PotentialValue at_t = potential_of(card, problem, *state, plan.method, true);
+    const double phi0 = at_t.phi, grad_sq = at_t.grad_sq;
     const double phi1 = outcomes.expectation([&](OutcomeEnumerator& e) {
       auto run = replay(problem, setup, recipe);
       {
         OutcomeEnumerator::Scope scope(e);
         run->net->run_round(recipe.warmup + 1);
       }
-      return potential_of(*run->net, plan.method);
+      return potential_of(card, problem, *run, plan.method, false).phi;
     });
     res.max_outcomes = std::max(res.max_outcomes, outcomes.paths());
-    const double slack = phi1 - phi0 + res.gamma / 2 * grad_sq;
+    // The [CERT]'s noise allowance κ σ² (MVR settings; 0 elsewhere) is subtracted.
+    const double slack = phi1 - phi0 + res.gamma / 2 * grad_sq - at_t.noise;
     const double rel = slack / std::max(1.0, std::abs(phi0) + res.gamma * grad_sq);
     res.worst_slack = std::max(res.worst_slack, rel);
     if (rel > 1e-12) ++res.violations;

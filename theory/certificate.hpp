@@ -3,7 +3,9 @@
 // and many random states, it checks
 //   E[Φ^{t+1} | state] − Φ^t + (γ/2)||∇f(x^t)||² ≤ 1e-12 · max(1, |Φ^t| + γ||∇f(x^t)||²),
 // where γ is the step the registered method's builder computes (`stepsize=theory*factor`), Φ is the
-// potential its server reports in the trace, and the expectation is exact: round t+1 is run once
+// card's full-state potential (TheoremCard::state_potential: server + every worker's exposed state,
+// theory/state_potential.hpp) or else the potential its server reports in the trace, minus the card's
+// noise allowance κσ² in the MVR settings (σ² at x^t and x^{t+1}), and the expectation is exact: round t+1 is run once
 // per outcome of every random draw the code makes (OutcomeEnumerator), weighed by its probability.
 // A state: x^0 at a log-uniform scale; `warmup` rounds (the initialization and 0–2 more) on
 // gradients shifted by a per-worker perturbation at a log-uniform scale (so g_i, h_i and g sit at

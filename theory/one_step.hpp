@@ -1,7 +1,8 @@
-// The hand-written one-step models that remain: the DASHA family's (dasha_page, dasha_mvr, dasha_pp,
-// dasha_pp_mvr), whose [CERT] potentials need h-terms (||h − ∇f||², mean ||h_i − ∇f_i||²) that the
-// shipped servers do not report yet; their OneStepPlans say model_only. Every other certificate
-// runs the shipped code (theory/certificate.hpp). The exact one-step potential test (§7): on tiny nonconvex quadratics (d ≈ 6, n ≈ 4, symmetric indefinite A_i) and many random states,
+// The hand-written one-step models of the DASHA family (dasha_page, dasha_mvr, dasha_pp, dasha_pp_mvr).
+// `commopt check` no longer uses them: those cards give their [CERT] potentials from the full state
+// (TheoremCard::state_potential) and the certificate runs the shipped code (theory/certificate.hpp).
+// They stay as an independent oracle for the tests (tests/test_one_step.cpp) and for a plan that sets
+// model_only. The exact one-step potential test (§7): on tiny nonconvex quadratics (d ≈ 6, n ≈ 4, symmetric indefinite A_i) and many random states,
 // E[Φ^{t+1} | state] is computed exactly — every RandK subset of every worker is enumerated and
 // independence across workers gives E||mean||² = ||E mean||² + Σ_i Var_i / n² — and the test asserts
 //   E Φ^{t+1} − Φ^t + (γ/2)||∇f(x^t)||² ≤ tolerance.

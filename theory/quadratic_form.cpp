@@ -13,6 +13,7 @@
 #include "methods/method.hpp"
 #include "net/network.hpp"
 #include "theory/outcome_enumerator.hpp"
+#include "theory/state_potential.hpp"
 #include "theory/tiny_problem.hpp"
 
 namespace commopt {
@@ -47,6 +48,7 @@ class FormEvaluator {
     setup_.compressor = Spec::parse(plan.compressor.empty() ? "identity" : plan.compressor, "one-step plan");
     setup_.value_bits = 64;
     setup_.seed = seed * 7'919ULL + static_cast<std::uint64_t>(warmup);  // fixes the warm-up's outcomes
+    card_ = &find_method(setup_.method.name()).card;
   }
   int dim() const { return d_ + warmup_ * n_ * d_ + 1; }
   double gamma() const { return gamma_; }
@@ -83,17 +85,24 @@ class FormEvaluator {
     }
     problem_.clear_perturbation();
     net_->run_round(warmup_);
+    if (card_->state_potential) {  // the card's full-state potential (theory/state_potential.hpp)
+      const FullStatePotential v = full_state_potential(*card_, problem_, method_, false);
+      grad_sq_ = v.grad_sq;
+      return v.phi.value();
+    }
     const Evaluation e = net_->evaluate();
     grad_sq_ = e.grad_norm_sq;
     if (!e.lyapunov) throw std::logic_error("exact one-step check: method '" + setup_.method.str() + "' reports no potential");
     return *e.lyapunov;
   }
   double potential() {
+    if (card_->state_potential) return full_state_potential(*card_, problem_, method_, false).phi.value();
     const Evaluation e = net_->evaluate();
     return *e.lyapunov;
   }
 
   TinyProblem problem_;
+  const TheoremCard* card_ = nullptr;
   int warmup_, d_, n_;
   MethodSetup setup_;
   MethodInstance method_;

@@ -56,6 +56,8 @@ bool holds(const OneStepPlan& plan, double c, bool& exact, int& checks) {
     }
     return true;
   }
+  // The MVR [CERT]s' noise allowance is no quadratic form: sampled states only.
+  if (find_method(Spec::parse(plan.method, "plan").name()).card.state_potential_noise) exact = false;
   // (d, n, seeds, shape): the plan's size with 3 seeds, two other sizes, and two ill-conditioned
   // heterogeneous instances (eigenvalue spread 100, L_i spread 10).
   struct Instance {

@@ -28,7 +28,7 @@ TinyProblem::TinyProblem(int d, int n, int m, std::uint64_t seed, TinyShape shap
     for (int k = 0; k < d; ++k) S[k] = std::pow(shape.condition, k / (2.0 * (d - 1)));
   Rng rng(seed, kServer, 2, Purpose::data);
   Eigen::MatrixXd A_mean = Eigen::MatrixXd::Zero(d, d);
-  double lhat2 = 0, lrms2 = 0, lmax_sample = 0;
+  double lhat2 = 0, lrms2 = 0, lmax_sample = 0, ls2 = 0;
   for (int i = 0; i < n; ++i) {
     std::vector<Eigen::MatrixXd> As;
     std::vector<Vec> bs;
@@ -51,6 +51,10 @@ TinyProblem::TinyProblem(int d, int n, int m, std::uint64_t seed, TinyShape shap
       As.push_back(Aij);
       bs.push_back(bij);
     }
+    // L_σ² ≥ λ_max((1/m)Σ_j (A_ij − A_i)²): E_j||(∇f_ij − ∇f_i)(x) − (∇f_ij − ∇f_i)(y)||² for one uniform row.
+    Eigen::MatrixXd V = Eigen::MatrixXd::Zero(d, d);
+    for (const auto& Aij : As) V += (Aij - Ai) * (Aij - Ai) / m;
+    ls2 = std::max(ls2, spectral_norm(V));
     const double Li = spectral_norm(Ai);
     c_.L_i.push_back(Li);
     lhat2 += Li * Li / n;
@@ -66,6 +70,9 @@ TinyProblem::TinyProblem(int d, int n, int m, std::uint64_t seed, TinyShape shap
   c_.L_max = *std::max_element(c_.L_i.begin(), c_.L_i.end());
   c_.L_max_sample_rms = std::sqrt(lrms2);
   c_.L_max_sample = lmax_sample;
+  // The MVR [CERT]s' L_σ (dasha-family.md §1); σ² grows with ||x|| here, so sigma_sq stays 0 (no
+  // uniform bound) and the certificates take σ² at the state (theory/state_potential.hpp).
+  c_.L_sigma = std::sqrt(ls2);
   c_.L_pm = c_.L_hat;  // a valid upper bound of the Hessian variance (0 <= L_± <= L̂)
   c_.L_pm_kind = ConstantKind::upper_bound;
   c_.source = "exact";

@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "methods/card_helpers.hpp"
+#include "methods/dasha_potential.hpp"
 #include "methods/entries.hpp"
 #include "methods/step_server.hpp"
 
@@ -125,6 +126,7 @@ MethodEntry dasha_entry() {
   c.potential = "Phi^t = f - f_low + gamma(2 omega+1)/2 ||g^t - grad f||^2 + (gamma omega/n)(1/n) sum_i ||g_i^t - grad f_i||^2";
   c.potential_monotone_when_deterministic = true;
   c.avg_grad_sq_bound = two_phi0_over_gamma_t;
+  set_dasha_state_potential(c, DashaPotential::dasha);
   e.check.runs = {{"", "randk[k={k}]"}};
   e.check.one_step = OneStepPlan{.method = "dasha", .compressor = "randk[k=1]", .power_factor = 4};  // the spec's 4x (§7)
   e.invariants = {estimator_mean_invariant(), model_replicas_invariant(),

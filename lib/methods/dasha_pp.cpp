@@ -25,6 +25,7 @@
 #include "methods/participation_spec.hpp"
 #include "methods/entries.hpp"
 #include "methods/dasha_family.hpp"
+#include "methods/dasha_potential.hpp"
 
 namespace commopt {
 namespace {
@@ -208,11 +209,12 @@ MethodEntry dasha_pp_entry() {
   c.avg_grad_sq_bound = [](const CardInputs& in, double phi0, long long T) {
     return dasha_two_phi0(in, phi0, T, "dasha_pp");
   };
+  set_dasha_state_potential(c, DashaPotential::dasha_pp);
   e.check.runs = {{"dasha_pp[participation=snice[s=1]]", "randk[k={k}]"}};
-  // The one-step model draws s = n/2 of n = 4 workers.
+  // The shipped code with the full-state potential, s = 2 of n = 3 workers.
   e.check.one_step =
-      OneStepPlan{.method = "dasha_pp[participation=snice[s=2]]", .compressor = "randk[k=2]", .power_factor = 4,
-                                 .dim = 6, .workers = 4, .rows = 3, .model_only = true};
+      OneStepPlan{.method = "dasha_pp[participation=snice[s=2]]", .compressor = "randk[k=1]", .power_factor = 4,
+                  .dim = 3, .workers = 3, .rows = 2};
   e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }
@@ -274,11 +276,12 @@ MethodEntry dasha_pp_mvr_entry() {
     const double K = info_number(in, kInfoKTilde, kName), E = info_number(in, kInfoETilde, kName);
     return *head + 2 / b * s2 / (n * Bi * t) + 4 * b * K * s2 / (Bi * t) + 4 * b * b * E * s2 / B;
   };
+  set_dasha_state_potential(c, DashaPotential::dasha_pp_mvr);
   e.check.runs = {{"dasha_pp_mvr[participation=snice[s=2]]", "randk[k={k}]"}};
   // As DASHA-MVR: the sigma^2 allowance makes 4x violations rare, so 6x.
   e.check.one_step =
-      OneStepPlan{.method = "dasha_pp_mvr[participation=snice[s=2]]", .compressor = "randk[k=2]", .power_factor = 6,
-                                 .dim = 6, .workers = 4, .rows = 3, .model_only = true};
+      OneStepPlan{.method = "dasha_pp_mvr[participation=snice[s=1]]", .compressor = "randk[k=1]", .power_factor = 6,
+                  .dim = 3, .workers = 2, .rows = 2};
   e.invariants = {estimator_mean_invariant(), model_replicas_invariant()};
   return e;
 }

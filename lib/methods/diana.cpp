@@ -7,7 +7,8 @@
 //   server: m̄ = (1/n) Σ_i m_i^t;  g^t = h^t + m̄;  h^{t+1} = h^t + α m̄;  x^{t+1} = x^t − γ g^t
 //   α = 1/(1+ω).
 // Step size [PAPER-recalled, unverified]: γ = 1/(10 L sqrt(1 + ω/n) (m^{2/3} + ω + 1)), m = 1.
-// No potential is tracked (the recalled theorem's Lyapunov constants are not in the spec).
+// No potential in the trace (the recalled theorem's Lyapunov constants are not in the spec); the card's
+// full-state potential Ψ (dasha_potential.cpp, [DERIVED]) is logged by `commopt check`, informational.
 #include <cmath>
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "methods/card_helpers.hpp"
 #include "methods/entries.hpp"
 #include "methods/common.hpp"
+#include "methods/dasha_potential.hpp"
 
 namespace commopt {
 namespace {
@@ -126,7 +128,11 @@ MethodEntry diana_entry() {
   c.notes = "recalled theorem, no potential tracked (its Lyapunov constants are not in the spec). Binding instead: "
             "invariant:h-mean, invariant:replicas on every round, and the exact expectation of a round (E g^+ = "
             "grad f(x^+), E h_i^+ = h_i + alpha(grad f_i(x^+) - h_i))";
-  c.potential = "";
+  c.potential = "(logged along runs, informational) Psi^t = f(y) - f* + (2 L gamma^2 omega/(n alpha)) mean_i ||h_i - "
+                "grad f_i(y)||^2 at y = x^t - gamma g^t [DERIVED, dasha_potential.cpp: E Psi+ <= Psi - gamma/2 |grad f(y)|^2 "
+                "when 2 L gamma <= 1 and 12 omega L_hat^2 gamma^2 <= n alpha^2]";
+  // Logged along runs (informational): the [DERIVED] potential of dasha_potential.cpp.
+  set_diana_state_potential(c);
   e.check.runs = {{"", "randk[k={k}]"}};
   e.invariants = {mean_of_workers_invariant("h-mean", "h", "h",
                                             "h^t = (1/n) sum_i h_i^t: the server's shift is the mean of the workers' "

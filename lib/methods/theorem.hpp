@@ -17,6 +17,8 @@
 
 namespace commopt {
 
+struct StatePotentialInput;  // methods/state_potential.hpp
+
 enum class Provenance {
   paper,           // taken from the paper's text (or a textbook theorem)
   paper_recalled,  // the spec marks it recalled and unverified: printed, not binding
@@ -63,6 +65,18 @@ struct TheoremCard {
   // false: the spec gives no certificate for this method/setting (e.g. DASHA-PP-PAGE); the checks
   // then report `not certified` instead of testing a recalled statement.
   bool certified = true;
+  // Φ^t computed from the FULL state (the server's and every worker's exposed state,
+  // methods/state_potential.hpp), for potentials the server cannot form alone: the DASHA family's
+  // h-terms (||h − ∇f||², mean ||h_i − ∇f_i||²) and DIANA's shifts. The simulator has that state;
+  // the one-step certificate runs the shipped code with it, and `commopt check` logs it along runs.
+  // Empty: the server's own potential (ServerLogic::potential) is the whole story.
+  std::function<std::optional<double>(const StatePotentialInput&)> state_potential;
+  // The one-step inequality's noise allowance per unit σ²: E Φ^{t+1} ≤ Φ^t − (γ/2)||∇f(x^t)||² +
+  // κ σ², κ = state_potential_noise(state) (MVR settings); σ² is taken at x^t and x^{t+1}. Empty: 0.
+  std::function<double(const StatePotentialInput&)> state_potential_noise;
+  // 1: Φ^t is the potential of the state round t+1 starts from (it reads x^{t+1} = x^t − γ g^t), so
+  // its descent term is (γ/2)||∇f(x^{t+1})||² (DIANA, whose shifts are updated at x^t); 0: at x^t.
+  int state_potential_lead = 0;
 };
 
 // The exact one-step certificate of the theorem (theory/certificate.hpp): E[Φ^{t+1} | state] −
@@ -75,9 +89,9 @@ struct OneStepPlan {
   std::string compressor;  // its compressor there, e.g. "randk[k=2]"; "" for methods without one
   double power_factor = 4;
   int dim = 4, workers = 3, rows = 1;  // the tiny problem: d, n, rows m per worker
-  // true: the potential the shipped server reports lacks terms of the theorem's potential (the
-  // DASHA family's h-terms need a vector reduction over workers), so the hand-written model of
-  // theory/one_step_dasha.cpp stands in for the shipped code. The check says so in its row.
+  // true: the hand-written model of theory/one_step_dasha.cpp stands in for the shipped code (the
+  // check says so in its row). No plan needs it since the DASHA family's h-terms come from the full
+  // state (TheoremCard::state_potential); kept for a method whose state cannot be shown.
   bool model_only = false;
 };
 
