@@ -1,6 +1,8 @@
 // The identity compressor (dasha-family.md §2, "Identity"); wire format in identity.hpp.
 #include "compress/identity.hpp"
 
+#include <bit>
+#include <cstring>
 #include <fmt/format.h>
 #include <memory>
 #include <stdexcept>
@@ -11,22 +13,33 @@
 
 namespace commopt {
 
-// The values go through BitWriter::put_values: the stream starts byte-aligned, so value i is bytes
-// [i*w/8, (i+1)*w/8) holding its little-endian float32 (or float64) pattern, i.e. a plain array,
-// and the bit count d*w is the writer's. Same bytes as one put per value
-// (tests/test_compress_identity_fast.cpp).
+// Fast path: the stream starts byte-aligned and every value is 32 or 64 bits, so the LSB-first
+// BitWriter packing of value i is bytes [i*w/8, (i+1)*w/8) holding its little-endian bit pattern,
+// i.e. a plain array of float32 (or float64) on a little-endian host. Same bytes and same bit
+// count d*w as the per-value encoder (tests/test_compress_identity_fast.cpp checks both).
+static_assert(std::endian::native == std::endian::little, "identity fast path assumes little-endian");
+
 void IdentityCompressor::compress(const Vec& x, Rng& /*rng*/, Message& out) const {
   check_input_size(x, d_, "identity");
-  BitWriter w(out.bytes);
-  const double* v = x.data();
-  w.put_values(codec_.bits, static_cast<std::size_t>(d_), [v](std::size_t i) { return v[i]; });
-  out.bits = w.bits();
+  const auto d = static_cast<std::size_t>(d_);
+  if (codec_.bits == 32) {
+    out.bytes.resize(d * sizeof(float));
+    std::uint8_t* p = out.bytes.data();
+    for (std::size_t i = 0; i < d; ++i) {
+      const float v = static_cast<float>(x[static_cast<Index>(i)]);
+      std::memcpy(p + i * sizeof(float), &v, sizeof(float));
+    }
+  } else {
+    out.bytes.resize(d * sizeof(double));
+    std::memcpy(out.bytes.data(), x.data(), d * sizeof(double));
+  }
+  out.bits = static_cast<std::uint64_t>(d) * static_cast<std::uint64_t>(codec_.bits);
   out.sent = true;
   out.index_coding = IndexCoding::none;
 }
 
-// acc_i += scale * value_i (same rounding as the per-value decoder: the float32 value widened to
-// double, then one multiply and one add).
+// acc_i += scale * value_i, reading the values as the array written above (same rounding as the
+// per-value decoder: the float32 value widened to double, then one multiply and one add).
 void IdentityCompressor::add_decoded(const Message& m, double scale, Vec& acc) const {
   if (!m.sent) return;
   check_message_bits(m, static_cast<std::uint64_t>(d_) * codec_.bits, "identity");
@@ -34,9 +47,20 @@ void IdentityCompressor::add_decoded(const Message& m, double scale, Vec& acc) c
   if (m.bytes.size() < static_cast<std::size_t>(d_) * static_cast<std::size_t>(codec_.bits / 8))
     throw std::logic_error(fmt::format("identity: message has {} bytes, expected {}", m.bytes.size(),
                                        static_cast<std::size_t>(d_) * static_cast<std::size_t>(codec_.bits / 8)));
-  double* a = acc.data();
-  BitReader r = m.reader();
-  r.get_values(codec_.bits, static_cast<std::size_t>(d_), [a, scale](std::size_t i, double v) { a[i] += scale * v; });
+  const std::uint8_t* p = m.bytes.data();
+  if (codec_.bits == 32) {
+    for (Index i = 0; i < d_; ++i) {
+      float v;
+      std::memcpy(&v, p + static_cast<std::size_t>(i) * sizeof(float), sizeof(float));
+      acc[i] += scale * static_cast<double>(v);
+    }
+  } else {
+    for (Index i = 0; i < d_; ++i) {
+      double v;
+      std::memcpy(&v, p + static_cast<std::size_t>(i) * sizeof(double), sizeof(double));
+      acc[i] += scale * v;
+    }
+  }
 }
 
 CompressorConstants IdentityCompressor::constants() const {

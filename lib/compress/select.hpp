@@ -12,7 +12,7 @@ namespace commopt {
 
 // The K largest |x_i|, ties broken by the lower index (the first K of the order (|x_i| desc, i asc));
 // a NaN counts as larger than every number. Writes the K indices ascending into idx (size K).
-// keys is scratch of size d. For d >= kSparseTopkMinDim and an input that looks sparse (half of a
+// keys is scratch of size d. For d >= kSparseTopkMinDim and an input that looks sparse (3/4 of a
 // 256-entry strided probe is zero) it gathers the nonzeros in one branch-free pass and selects among
 // them: O(d) cheap compares plus O(nnz) selection; otherwise, or with more than d/2 nonzeros,
 // select_topk_dense. Both give the same indices.
