@@ -28,7 +28,7 @@ namespace commopt {
 enum class LossKind { logistic, sigmoid_lsq, softmax };
 
 // How A_i^T z + reg'(x) is formed (same bits either way): Eigen's dense product, or the
-// touched-columns scatter; automatic picks touched columns where they pay (d >= 4096, at most d/4
+// touched-columns scatter; automatic picks touched columns where they pay (d >= 4096, at most d/16
 // columns touched). softmax always takes the dense path.
 enum class GradientPath { automatic, dense, touched_columns };
 
@@ -98,6 +98,7 @@ class LogisticProblem final : public Objective {
     // The distinct columns A_i uses, ascending, when the touched-columns gradient pays
     // (touched_columns_pay); empty otherwise (and always for softmax).
     std::vector<int> touched;
+    mutable Vec touched_sum;  // scratch of the same size
   };
   // g = A_i^T z + reg'(x) into out (z in w.z): Eigen's product then the regulariser, or, for a
   // worker with `touched` columns, a scatter into those columns only and one fused pass writing
@@ -105,7 +106,7 @@ class LogisticProblem final : public Objective {
   void transpose_times_plus_regularizer(const Worker& w, const Vec& x, Vec& out) const;
   // The touched-columns finish: out_c += reg'(x_c) on the touched columns (which hold A_i^T z) and
   // out_c = 0.0 + reg'(x_c) on the others.
-  void add_regularizer_grad_touched(const std::vector<int>& touched, const Vec& x, Vec& out) const;
+  void add_regularizer_grad_touched(const Worker& w, const Vec& x, Vec& out) const;
   double regularizer(const Vec& x) const;
   void add_regularizer_grad(const Vec& x, Vec& out) const;
   void check(int i, const Vec& x) const;

@@ -133,9 +133,9 @@ TEST_CASE("touched-columns gradient: dense path's bits on wide sparse data", "[p
     for (const auto& [nonconvex, lambda] : {std::pair{false, 1e-3}, std::pair{true, 0.1}, std::pair{false, 0.0}}) {
       INFO("n=" << n << " nonconvex=" << nonconvex << " lambda=" << lambda);
       const auto dense = make(data, n, LossKind::logistic, nonconvex, lambda, false, GradientPath::dense);
-      const auto automatic = make(data, n, LossKind::logistic, nonconvex, lambda, false, GradientPath::automatic);
-      REQUIRE(automatic->uses_touched_columns(0));  // <= 2400 of 30000 columns per worker
-      require_same_oracles(*dense, *automatic, rng);
+      const auto touched = make(data, n, LossKind::logistic, nonconvex, lambda, false, GradientPath::touched_columns);
+      REQUIRE(touched->uses_touched_columns(0));
+      require_same_oracles(*dense, *touched, rng);
     }
   }
 }
@@ -143,6 +143,8 @@ TEST_CASE("touched-columns gradient: dense path's bits on wide sparse data", "[p
 TEST_CASE("touched-columns gradient: chosen automatically only where it pays", "[problems][logistic][touched]") {
   const auto a = make(a9a(), 1000, LossKind::logistic, false, 1e-3, false, GradientPath::automatic);
   REQUIRE_FALSE(a->uses_touched_columns(0));  // d = 123
+  const auto wide = make(wide_sparse(400, 30000, 5), 40, LossKind::logistic, false, 1e-3, false, GradientPath::automatic);
+  REQUIRE(wide->uses_touched_columns(0));  // 10 rows, <= 120 of 30000 columns
   const auto dense_wide = make(wide_sparse(20000, 8000, 6), 2, LossKind::logistic, false, 1e-3, false,
                                GradientPath::automatic);
   REQUIRE_FALSE(dense_wide->uses_touched_columns(0));  // 10000 rows touch nearly all 8000 columns
