@@ -6,10 +6,13 @@
 // No main here: bench_gradient.cpp holds BENCHMARK_MAIN().
 #include <benchmark/benchmark.h>
 
+#include <cstring>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "compress/compressor.hpp"
+#include "compress/select.hpp"
 #include "core/rng.hpp"
 #include "core/spec.hpp"
 
@@ -66,6 +69,43 @@ void BM_Copy(benchmark::State& state) {
   }
   state.SetLabel("copy");
   state.counters["bits_per_coord"] = 64;  // the dense double vector
+  state.SetItemsProcessed(state.iterations() * d);
+}
+
+// memcpy of d * range(1) bytes: the yardstick of the dense codecs (4 bytes per coordinate = the
+// float32 message, 8 = the double input).
+void BM_Memcpy(benchmark::State& state) {
+  const auto d = static_cast<std::size_t>(state.range(0));
+  const auto bytes = d * static_cast<std::size_t>(state.range(1));
+  std::vector<char> src(bytes, 1), dst(bytes);
+  for (auto _ : state) {
+    std::memcpy(dst.data(), src.data(), bytes);
+    benchmark::DoNotOptimize(dst.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel("memcpy " + std::to_string(state.range(1)) + " B/coord");
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(d));
+}
+
+// TopK selection on a sparse input (issue 13): d = 10^6 with range(1) nonzeros at spread positions,
+// K = 1% of d; range(2) = 0 the dense path (select_topk_dense), 1 select_topk (sparse path).
+void BM_TopKSelect(benchmark::State& state) {
+  const auto d = static_cast<int>(state.range(0));
+  const auto nnz = static_cast<int>(state.range(1));
+  const bool sparse = state.range(2) != 0;
+  Vec x = Vec::Zero(d);
+  const Vec& dense = bench_vector(d);
+  for (int j = 0; j < nnz; ++j) {
+    const auto i = static_cast<int>((static_cast<std::int64_t>(j) * 7919 * 104729) % d);
+    x[i] = dense[i];
+  }
+  std::vector<double> keys(static_cast<std::size_t>(d));
+  std::vector<int> idx(static_cast<std::size_t>(d / 100));
+  for (auto _ : state) {
+    if (sparse) commopt::select_topk(x, keys, idx); else commopt::select_topk_dense(x, keys, idx);
+    benchmark::DoNotOptimize(idx.data());
+  }
+  state.SetLabel(sparse ? "select_topk" : "select_topk_dense");
   state.SetItemsProcessed(state.iterations() * d);
 }
 
@@ -146,6 +186,10 @@ void all_specs(benchmark::internal::Benchmark* b) {
 }  // namespace
 
 BENCHMARK(BM_Copy)->Arg(10'000)->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Memcpy)->ArgsProduct({{10'000, 1'000'000, 10'000'000}, {4, 8}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_TopKSelect)
+    ->ArgsProduct({{1'000'000}, {0, 1'000, 10'000, 100'000, 400'000, 1'000'000}, {0, 1}})
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Compress)->Apply(all_specs)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_AddDecoded)->Apply(all_specs)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_FixedK)

@@ -1,14 +1,19 @@
 // Micro-benchmarks of the logistic-regression oracles on a9a (one worker holding all rows), next
 // to a memcpy of as many bytes as the CSR arrays hold: the full gradient reads them twice
 // (z = A x, then A^T s), so ~2x the copy time is the memory-traffic floor.
-// This TU holds BENCHMARK_MAIN for the whole commopt_bench binary.
+// This TU holds main() for the whole commopt_bench binary (BENCHMARK_MAIN plus the registration of
+// bench_rounds.cpp's grid, which reads the method registry).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <tuple>
 #include <numeric>
 #include <vector>
 
+#include "bench/bench_data.hpp"
 #include "core/rng.hpp"
 #include "problems/logistic.hpp"
 #include "problems/registry.hpp"
@@ -89,6 +94,41 @@ void copy_csr_bytes(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
 }
 
+// One worker's grad() with the dense or the touched-columns path (GradientPath), data split over n
+// workers: the crossover of LogisticProblem's automatic choice. Counter touched = the fraction of the
+// d columns worker 0's rows use. Name: touched_columns/<data>/<dense|touched>/<n>.
+void touched_columns(benchmark::State& state, const std::string& data, GradientPath path) {
+  const int n = static_cast<int>(state.range(0));
+  static std::map<std::tuple<std::string, GradientPath, int>, std::unique_ptr<Objective>> cache;
+  auto& owned = cache[{data, path, n}];
+  if (!owned) owned = bench::make_bench_problem(data, n, path);
+  const auto& p = dynamic_cast<const LogisticProblem&>(*owned);
+  const Vec x = start_point(p.dim());
+  Vec g(p.dim());
+  for (auto _ : state) {
+    p.grad(0, x, g);
+    benchmark::DoNotOptimize(g.data());
+    benchmark::ClobberMemory();
+  }
+  const Csr& A = p.local_data(0);
+  std::vector<char> used(static_cast<std::size_t>(A.cols()), 0);
+  for (Index e = 0; e < A.nonZeros(); ++e) used[static_cast<std::size_t>(A.innerIndexPtr()[e])] = 1;
+  state.counters["touched"] = static_cast<double>(std::count(used.begin(), used.end(), 1)) / static_cast<double>(A.cols());
+  state.counters["rows"] = static_cast<double>(A.rows());
+}
+
+void register_touched_columns() {
+  const std::pair<const char*, std::vector<int>> grid[] = {
+      {"news20_binary", {1, 3, 10, 30, 100, 300, 1000}}, {"a9a", {10, 1000}}, {"w8a", {10, 1000}}};
+  for (const auto& [data, ns] : grid)
+    for (const auto& [path, tag] : {std::pair{GradientPath::dense, "dense"}, std::pair{GradientPath::touched_columns, "touched"}}) {
+      auto* b = benchmark::RegisterBenchmark((std::string("touched_columns/") + data + "/" + tag).c_str(), touched_columns,
+                                             std::string(data), path);
+      for (int n : ns) b->Arg(n);
+      b->Unit(benchmark::kMicrosecond);
+    }
+}
+
 BENCHMARK_CAPTURE(full_gradient, logreg_a9a, std::string("logreg[data=a9a]"), false)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(full_gradient, logreg_nc_a9a, std::string("logreg_nc[data=a9a]"), false)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(full_gradient, logreg_a9a_with_loss, std::string("logreg[data=a9a]"), true)
@@ -101,4 +141,16 @@ BENCHMARK_CAPTURE(minibatch_gradient, logreg_a9a, std::string("logreg[data=a9a]"
 
 }  // namespace
 
-BENCHMARK_MAIN();
+namespace commopt::bench {
+void register_round_benchmarks();  // bench_rounds.cpp
+}
+
+int main(int argc, char** argv) {
+  register_touched_columns();
+  commopt::bench::register_round_benchmarks();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

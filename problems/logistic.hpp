@@ -27,6 +27,11 @@ namespace commopt {
 
 enum class LossKind { logistic, sigmoid_lsq, softmax };
 
+// How A_i^T z + reg'(x) is formed (same bits either way): Eigen's dense product, or the
+// touched-columns scatter; automatic picks touched columns where they pay (d >= 4096, at most d/16
+// columns touched). softmax always takes the dense path.
+enum class GradientPath { automatic, dense, touched_columns };
+
 struct LogisticOptions {
   LossKind loss = LossKind::logistic;
   double lambda = 1e-3;
@@ -40,6 +45,7 @@ struct LogisticOptions {
   int worker_begin = 0;
   int worker_end = -1;
   std::optional<ProblemConstants> constants;
+  GradientPath gradient_path = GradientPath::automatic;  // tests and benchmarks force one
 };
 
 class LogisticProblem final : public Objective {
@@ -69,6 +75,8 @@ class LogisticProblem final : public Objective {
   const Csr& local_data(int i) const { return w_[static_cast<std::size_t>(i)].A; }
   const Vec& local_labels(int i) const { return w_[static_cast<std::size_t>(i)].b; }
   const LogisticOptions& options() const { return opts_; }
+  // Whether worker i's gradient takes the touched-columns path (GradientPath).
+  bool uses_touched_columns(int i) const { return !w_[static_cast<std::size_t>(i)].touched.empty(); }
   // The disk-cache key: dataset checksum, problem, λ, bias, dimension, split, seed (if shuffled), n.
   std::string constants_key() const;
   std::string problem_kind() const;  // logreg, logreg_nc, sigmoid_lsq or softmax
@@ -87,7 +95,18 @@ class LogisticProblem final : public Objective {
     Vec b;          // ±1
     mutable Vec z;  // scratch of size m_i: this worker's calls run on one thread at a time
     mutable Vec u, gu;  // softmax scratch of size p: u = W_{:,1} − W_{:,0} and the gradient in u
+    // The distinct columns A_i uses, ascending, when the touched-columns gradient pays
+    // (touched_columns_pay); empty otherwise (and always for softmax).
+    std::vector<int> touched;
+    mutable Vec touched_sum;  // scratch of the same size
   };
+  // g = A_i^T z + reg'(x) into out (z in w.z): Eigen's product then the regulariser, or, for a
+  // worker with `touched` columns, a scatter into those columns only and one fused pass writing
+  // 0.0 + reg'(x_c) elsewhere (no zero-fill pass, no second pass over out); the same bits either way.
+  void transpose_times_plus_regularizer(const Worker& w, const Vec& x, Vec& out) const;
+  // The touched-columns finish: out_c += reg'(x_c) on the touched columns (which hold A_i^T z) and
+  // out_c = 0.0 + reg'(x_c) on the others.
+  void add_regularizer_grad_touched(const Worker& w, const Vec& x, Vec& out) const;
   double regularizer(const Vec& x) const;
   void add_regularizer_grad(const Vec& x, Vec& out) const;
   void check(int i, const Vec& x) const;

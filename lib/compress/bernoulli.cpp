@@ -25,7 +25,8 @@ void BernoulliCompressor::compress(const Vec& x, Rng& rng, Message& out) const {
   }
   const double s = 1.0 / p_;
   BitWriter w(out.bytes);
-  for (Index i = 0; i < d_; ++i) codec_.put(w, s * x[i]);
+  const double* v = x.data();
+  w.put_values(codec_.bits, static_cast<std::size_t>(d_), [v, s](std::size_t i) { return s * v[i]; });
   out.bits = w.bits();
   out.sent = true;
   out.index_coding = IndexCoding::none;
@@ -36,7 +37,8 @@ void BernoulliCompressor::add_decoded(const Message& m, double scale, Vec& acc) 
   check_message_bits(m, static_cast<std::uint64_t>(d_) * codec_.bits, "bernoulli");
   check_input_size(acc, d_, "bernoulli");
   BitReader r = m.reader();
-  for (Index i = 0; i < d_; ++i) acc[i] += scale * codec_.get(r);
+  double* a = acc.data();
+  r.get_values(codec_.bits, static_cast<std::size_t>(d_), [a, scale](std::size_t i, double v) { a[i] += scale * v; });
 }
 
 CompressorConstants BernoulliCompressor::constants() const {

@@ -2,11 +2,15 @@
 // writer's bit count is exactly the number of bits that would cross the wire.
 #pragma once
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <vector>
 
 namespace commopt {
+
+// put_values / get_values treat the payload as a little-endian array.
+static_assert(std::endian::native == std::endian::little, "bitstream value arrays assume a little-endian host");
 
 class BitWriter {
  public:
@@ -35,6 +39,59 @@ class BitWriter {
   void put_bit(bool b) { put(b ? 1 : 0, 1); }
   void put_f32(float v) { std::uint32_t u; std::memcpy(&u, &v, 4); put(u, 32); }
   void put_f64(double v) { std::uint64_t u; std::memcpy(&u, &v, 8); put(u, 64); }
+  // Appends n values value(0), ..., value(n-1) at width 32 (float32-rounded) or 64: the same bytes and
+  // bit count as n calls of put_f32 / put_f64. Byte-aligned stream: value i is bytes
+  // [i*w/8, (i+1)*w/8) of a plain little-endian array (one store per value, like a copy).
+  // Otherwise (offset o = 1..7 bits into the open byte) a 64-bit accumulator carries o bits from
+  // one value to the next: one shift, one or, one word store per value.
+  template <class ValueAt>
+  void put_values(int width, std::size_t n, const ValueAt& value) {
+    if (n == 0) return;
+    const int offset = static_cast<int>(bits_ & 7);
+    const std::size_t open = static_cast<std::size_t>(bits_ >> 3);  // index of the first byte written to
+    const std::size_t step = static_cast<std::size_t>(width / 8);
+    bits_ += static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(width);
+    bytes_.resize(static_cast<std::size_t>((bits_ + 7) / 8));
+    std::uint8_t* p = bytes_.data() + open;
+    if (width == 32) {
+      if (offset == 0) {
+        for (std::size_t i = 0; i < n; ++i) {
+          const float v = static_cast<float>(value(i));
+          std::memcpy(p + i * step, &v, sizeof v);
+        }
+        return;
+      }
+      std::uint64_t carry = p[0];  // the o bits already in the open byte
+      for (std::size_t i = 0; i < n; ++i, p += step) {
+        const float v = static_cast<float>(value(i));
+        std::uint32_t u;
+        std::memcpy(&u, &v, sizeof u);
+        carry |= static_cast<std::uint64_t>(u) << offset;
+        const auto low = static_cast<std::uint32_t>(carry);
+        std::memcpy(p, &low, sizeof low);
+        carry >>= 32;
+      }
+      p[0] = static_cast<std::uint8_t>(carry);
+      return;
+    }
+    if (offset == 0) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const double v = value(i);
+        std::memcpy(p + i * step, &v, sizeof v);
+      }
+      return;
+    }
+    std::uint64_t carry = p[0];
+    for (std::size_t i = 0; i < n; ++i, p += step) {
+      const double v = value(i);
+      std::uint64_t u;
+      std::memcpy(&u, &v, sizeof u);
+      const std::uint64_t word = carry | (u << offset);
+      std::memcpy(p, &word, sizeof word);
+      carry = u >> (64 - offset);
+    }
+    p[0] = static_cast<std::uint8_t>(carry);
+  }
   std::uint64_t bits() const { return bits_; }
 
  private:
@@ -72,6 +129,31 @@ class BitReader {
       pos_ += static_cast<std::uint64_t>(take);
     }
     return value;
+  }
+  // Reads n values at width 32 (float32 widened to double) or 64 and calls sink(i, value) for each:
+  // the values n calls of get_f32 / get_f64 would return. The caller has checked that the n values
+  // lie inside the message. A byte-aligned position reads a plain little-endian array.
+  template <class Sink>
+  void get_values(int width, std::size_t n, const Sink& sink) {
+    if ((pos_ & 7) != 0) {
+      for (std::size_t i = 0; i < n; ++i) sink(i, width == 32 ? static_cast<double>(get_f32()) : get_f64());
+      return;
+    }
+    const std::uint8_t* p = data_ + (pos_ >> 3);
+    pos_ += static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(width);
+    if (width == 32) {
+      for (std::size_t i = 0; i < n; ++i) {
+        float v;
+        std::memcpy(&v, p + i * sizeof v, sizeof v);
+        sink(i, static_cast<double>(v));
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        double v;
+        std::memcpy(&v, p + i * sizeof v, sizeof v);
+        sink(i, v);
+      }
+    }
   }
   bool get_bit() { return get(1) != 0; }
   float get_f32() { const auto u = static_cast<std::uint32_t>(get(32)); float v; std::memcpy(&v, &u, 4); return v; }

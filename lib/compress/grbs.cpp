@@ -31,7 +31,8 @@ void GrbsCompressor::compress(const Vec& x, Rng& rng, Message& out) const {
   out.shared_key = rng.key();
   const auto [first, size] = block_of(out.shared_key);
   BitWriter w(out.bytes);
-  for (int i = first; i < first + size; ++i) codec_.put(w, x[i]);
+  const double* v = x.data() + first;
+  w.put_values(codec_.bits, static_cast<std::size_t>(size), [v](std::size_t i) { return v[i]; });
   out.bits = w.bits();
   out.sent = true;
   out.index_coding = IndexCoding::none;
@@ -43,7 +44,8 @@ void GrbsCompressor::add_decoded(const Message& m, double scale, Vec& acc) const
   const auto [first, size] = block_of(m.shared_key);
   check_message_bits(m, static_cast<std::uint64_t>(size) * codec_.bits, "grbs");
   BitReader r = m.reader();
-  for (int i = first; i < first + size; ++i) acc[i] += scale * codec_.get(r);
+  double* a = acc.data() + first;
+  r.get_values(codec_.bits, static_cast<std::size_t>(size), [a, scale](std::size_t i, double v) { a[i] += scale * v; });
 }
 
 CompressorConstants GrbsCompressor::constants() const {

@@ -62,8 +62,10 @@ void PermKCompressor::compress(const Vec& x, Rng& rng, Message& out) const {
   const Part part = part_of(worker_);
   BitWriter w(out.bytes);
   if (d_ >= n_) {
-    for (int p = part.begin; p < part.begin + part.size; ++p)
-      codec_.put(w, part.scale * x[coord_perm_[static_cast<std::size_t>(p)]]);
+    const double* v = x.data();
+    const int* perm = coord_perm_.data() + part.begin;
+    const double s = part.scale;
+    w.put_values(codec_.bits, static_cast<std::size_t>(part.size), [v, perm, s](std::size_t j) { return s * v[perm[j]]; });
   } else {
     codec_.put(w, part.scale * x[part.begin]);
   }

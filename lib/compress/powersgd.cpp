@@ -62,9 +62,12 @@ void PowerSgdCompressor::compress(const Vec& x, Rng& rng, Message& out) const {
     }
   for (double& v : q_) v = codec_.round(v);
   BitWriter w(out.bytes);
-  for (double v : p_) codec_.put(w, v);
-  for (double v : q_) codec_.put(w, v);
-  for (Index i = static_cast<Index>(R) * C; i < d_; ++i) codec_.put(w, x[i]);
+  const double* p = p_.data();
+  const double* q = q_.data();
+  const double* tail = x.data() + static_cast<std::ptrdiff_t>(R) * C;
+  w.put_values(codec_.bits, p_.size(), [p](std::size_t i) { return p[i]; });
+  w.put_values(codec_.bits, q_.size(), [q](std::size_t i) { return q[i]; });
+  w.put_values(codec_.bits, static_cast<std::size_t>(d_ - static_cast<Index>(R) * C), [tail](std::size_t i) { return tail[i]; });
   out.bits = w.bits();
   out.sent = true;
   out.index_coding = IndexCoding::none;

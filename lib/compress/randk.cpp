@@ -48,7 +48,9 @@ void RandKCompressor::compress(const Vec& x, Rng& rng, Message& out) const {
   select_randk(d_, sub, chosen_, idx_);
   BitWriter w(out.bytes);
   const double s = value_scale();
-  for (int i : idx_) codec_.put(w, s * x[i]);
+  const double* v = x.data();
+  const int* idx = idx_.data();
+  w.put_values(codec_.bits, idx_.size(), [v, idx, s](std::size_t j) { return s * v[idx[j]]; });
   out.bits = w.bits();
   out.sent = true;
   out.index_coding = IndexCoding::none;
@@ -65,7 +67,9 @@ void RandKCompressor::add_decoded(const Message& m, double scale, Vec& acc) cons
   Rng sub = shared_substream(m.shared_key, m.sender);
   select_randk(d_, sub, chosen_, idx_);
   BitReader r = m.reader();
-  for (int i : idx_) acc[i] += scale * codec_.get(r);
+  double* a = acc.data();
+  const int* idx = idx_.data();
+  r.get_values(codec_.bits, idx_.size(), [a, idx, scale](std::size_t j, double v) { a[idx[j]] += scale * v; });
 }
 
 CompressorConstants RandKCompressor::constants() const {

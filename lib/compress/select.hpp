@@ -12,8 +12,15 @@ namespace commopt {
 
 // The K largest |x_i|, ties broken by the lower index (the first K of the order (|x_i| desc, i asc));
 // a NaN counts as larger than every number. Writes the K indices ascending into idx (size K).
-// O(d) on average; keys is scratch of size d (see topk.hpp for the sampled-threshold fast path).
+// keys is scratch of size d. For d >= kSparseTopkMinDim and an input that looks sparse (3/4 of a
+// 256-entry strided probe is zero) it gathers the nonzeros in one branch-free pass and selects among
+// them: O(d) cheap compares plus O(nnz) selection; otherwise, or with more than d/2 nonzeros,
+// select_topk_dense. Both give the same indices.
 void select_topk(const Vec& x, std::vector<double>& keys, std::vector<int>& idx);
+// The dense path: O(d) on average (nth_element on all d keys, or on the keys above a sampled
+// threshold when K << d), then one ascending scan. Public so tests can compare the two paths.
+void select_topk_dense(const Vec& x, std::vector<double>& keys, std::vector<int>& idx);
+inline constexpr std::size_t kSparseTopkMinDim = 16384;
 
 // A uniformly random K-subset of [0, d) by Floyd's algorithm (K calls of rng.below()), written
 // ascending into idx (size K). chosen is scratch of size d, all zero on entry and on return.

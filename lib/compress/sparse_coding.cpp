@@ -64,7 +64,9 @@ void encode_sparse(std::span<const int> idx, const Vec& x, double scale, int d,
                    const ValueCodec& codec, Message& out) {
   BitWriter w(out.bytes);
   out.index_coding = put_sparse_index_section(idx, d, w);
-  for (int i : idx) codec.put(w, scale * x[i]);
+  const double* v = x.data();
+  const int* at = idx.data();
+  w.put_values(codec.bits, idx.size(), [v, at, scale](std::size_t j) { return scale * v[at[j]]; });
   out.bits = w.bits();
   out.sent = true;
 }
