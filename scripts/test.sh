@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Set up, build with warnings as errors, and run the whole test suite (CI). The same suite under
-# AddressSanitizer + UndefinedBehaviorSanitizer: scripts/sanitize.sh (too slow for CI's budget on two
-# cores: ~32 CPU-minutes to build).
+# Set up, build with warnings as errors, and run the whole test suite. CI (.ci/run) then runs the
+# same suite under AddressSanitizer + UndefinedBehaviorSanitizer: scripts/sanitize.sh --ci.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Its own build directory, so that the demo's build (./build, warnings allowed) is not reconfigured.
