@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "net/network.hpp"
+#include "theory/exact_setup.hpp"
 
 namespace commopt {
 
@@ -48,12 +49,7 @@ struct Snapshot {
 
 InvariantRun run_invariants(const Objective& problem, const MethodEntry& entry, const std::string& method,
                             const std::string& compressor, long long rounds, std::uint64_t seed) {
-  MethodSetup setup;
-  setup.problem = &problem;
-  setup.method = Spec::parse(method, "--method");
-  setup.compressor = Spec::parse(compressor, "--compressor");
-  setup.value_bits = 64;
-  setup.seed = seed;
+  const MethodSetup setup = exact_setup(problem, method, compressor, seed);
   MethodInstance inst = make_method(setup);
   SimNetwork net(problem, inst, seed);
   const std::size_t k_inv = entry.invariants.size();

@@ -9,6 +9,7 @@
 
 #include "methods/state_potential.hpp"
 #include "net/network.hpp"
+#include "theory/exact_setup.hpp"
 #include "theory/seed_stats.hpp"
 
 namespace commopt {
@@ -62,12 +63,7 @@ FullStatePotential full_state_potential(const TheoremCard& card, const Objective
 
 StatePotentialRun state_potential_run(const Objective& problem, const std::string& method, const std::string& compressor,
                                       long long rounds, std::uint64_t seed) {
-  MethodSetup setup;
-  setup.problem = &problem;
-  setup.method = Spec::parse(method, "--method");
-  setup.compressor = Spec::parse(compressor, "--compressor");
-  setup.value_bits = 64;
-  setup.seed = seed;
+  const MethodSetup setup = exact_setup(problem, method, compressor, seed);
   const TheoremCard& card = find_method(setup.method.name()).card;
   MethodInstance inst = make_method(setup);
   SimNetwork net(problem, inst, seed);
