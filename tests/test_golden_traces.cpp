@@ -14,6 +14,7 @@
 #include "methods/method.hpp"
 #include "net/network.hpp"
 #include "test_method_helpers.hpp"
+#include "theory/exact_setup.hpp"
 
 using namespace commopt;
 
@@ -24,12 +25,7 @@ constexpr double kGamma = 0.3;
 
 // x^0..x^kRounds of the shipped method.
 std::vector<Vec> shipped(const Objective& p, const std::string& method, const std::string& comp, std::uint64_t seed) {
-  MethodSetup s;
-  s.problem = &p;
-  s.method = Spec::parse(method, "--method");
-  s.compressor = Spec::parse(comp, "--compressor");
-  s.value_bits = 64;
-  s.seed = seed;
+  const MethodSetup s = exact_setup(p, method, comp, seed);
   MethodInstance inst = make_method(s);
   SimNetwork net(p, inst, seed);
   std::vector<Vec> xs;
