@@ -15,6 +15,7 @@
 
 #include "cli/reproduce/experiment.hpp"
 #include "cli/reproduce/verdict_rules.hpp"
+#include "test_problem_helpers.hpp"
 
 namespace {
 
@@ -45,8 +46,8 @@ std::string slurp(const std::filesystem::path& p) {
 }  // namespace
 
 TEST_CASE("reproduce: the DASHA-family entries run in quick mode and write a report and a verdict", "[reproduce]") {
-  const auto out = std::filesystem::temp_directory_path() / "commopt_test_reproduce_dasha";
-  std::filesystem::remove_all(out);
+  const commopt::testing::TempDir dir;  // one per process and section: concurrent runs do not collide
+  const auto out = dir.path();
   for (const std::string name : {"dasha-vs-marina", "dasha-pp-participation", "ef21-vs-diana"}) {
     SECTION(name) {
       std::string output;
@@ -73,7 +74,6 @@ TEST_CASE("reproduce: the DASHA-family entries run in quick mode and write a rep
       CHECK(std::distance(std::filesystem::directory_iterator(out / name / "runs"), {}) >= 2);
     }
   }
-  std::filesystem::remove_all(out);
 }
 
 TEST_CASE("reproduce: the duel verdict follows the numbers", "[reproduce]") {

@@ -15,6 +15,7 @@
 #include "cli/reproduce/lazy_verdicts.hpp"
 #include "core/error.hpp"
 #include "run/compare.hpp"
+#include "test_problem_helpers.hpp"
 
 using namespace commopt;
 using namespace commopt::reproduce;
@@ -115,8 +116,8 @@ TEST_CASE("cser verdict: the dense loss at R_C = 1024", "[reproduce]") {
 }
 
 TEST_CASE("each lazy/EF reproduction writes its report and verdict in --quick mode", "[reproduce]") {
-  const auto out = std::filesystem::temp_directory_path() / "commopt-test-reproduce-lazy";
-  std::filesystem::remove_all(out);
+  const commopt::testing::TempDir dir;  // one per process and section: concurrent runs do not collide
+  const auto out = dir.path();
   for (const std::string name : {"lag-uploads", "laq", "qsparse-bits", "dist-ef-two-way", "ef-sgd", "cser"}) {
     SECTION(name) {
       const std::string cmd = std::string(COMMOPT_BINARY) + " reproduce " + name + " --quick --out " + out.string() +
@@ -150,5 +151,4 @@ TEST_CASE("each lazy/EF reproduction writes its report and verdict in --quick mo
       CHECK(!v["why"].get<std::string>().empty());
     }
   }
-  std::filesystem::remove_all(out);
 }

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "problems/sha256.hpp"
+#include "test_problem_helpers.hpp"
 
 TEST_CASE("sha256: FIPS 180-4 test vectors", "[sha256]") {
   using commopt::sha256_hex;
@@ -18,13 +19,14 @@ TEST_CASE("sha256: FIPS 180-4 test vectors", "[sha256]") {
 }
 
 TEST_CASE("sha256: a file hashes like its bytes, across the 1 MiB read blocks", "[sha256]") {
-  const auto path = std::filesystem::temp_directory_path() / "commopt_sha256_test.bin";
+  const commopt::testing::TempDir dir;
+  const auto path = dir / "sha256_test.bin";
   std::string bytes;
   for (int i = 0; i < (1 << 20) + 12345; ++i) bytes += static_cast<char>((i * 7919) & 0xff);
   std::ofstream(path, std::ios::binary) << bytes;
   std::uintmax_t size = 0;
   CHECK(commopt::sha256_file(path, &size) == commopt::sha256_hex(bytes));
   CHECK(size == bytes.size());
-  std::filesystem::remove(path);
+  std::filesystem::remove(path);  // a missing file throws
   CHECK_THROWS(commopt::sha256_file(path));
 }
