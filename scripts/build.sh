@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing (scripts/setup.sh) and builds commopt in Release into ./build
 # (or $COMMOPT_BUILD_DIR). COMMOPT_WERROR=ON (scripts/test.sh, CI) turns warnings into errors;
-# COMMOPT_SANITIZE=ON (scripts/sanitize.sh) builds under AddressSanitizer + UndefinedBehaviorSanitizer;
+# COMMOPT_SANITIZE=ON (scripts/test.sh, CI) builds under AddressSanitizer + UndefinedBehaviorSanitizer;
 # COMMOPT_BUILD_BENCH=OFF leaves out the Google Benchmark binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."

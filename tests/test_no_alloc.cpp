@@ -16,7 +16,7 @@ std::atomic<long> g_allocations{0};
 }
 
 #if defined(__SANITIZE_ADDRESS__)
-// Under AddressSanitizer (scripts/sanitize.sh builds with it) the allocator is ASan's: it calls these hooks on
+// Under AddressSanitizer (scripts/test.sh builds with it) the allocator is ASan's: it calls these hooks on
 // every allocation, including calloc and realloc (the sanitizer runtime's interface, declared here because
 // GCC 12 does not ship sanitizer/allocator_interface.h).
 extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*, std::size_t),
