@@ -22,12 +22,12 @@
 // Rng(seed, kServer, t, Purpose::participation): every worker and the server draw the same.
 #pragma once
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "core/error.hpp"
 #include "methods/card_helpers.hpp"
 #include "methods/common.hpp"
+#include "methods/round_draw.hpp"
 #include "methods/sampling.hpp"
 
 namespace commopt {
@@ -86,38 +86,12 @@ inline bool dasha_coin(const DashaConfig& c, std::uint64_t seed, int round) {
   return Rng(seed, kServer, round, Purpose::sample).bernoulli(c.p_coin);
 }
 
-// S^t is a function of (seed, t) only (Rng(seed, kServer, t, participation)), so the workers built
-// together in one process share one draw per round instead of each drawing all n (O(n) per worker,
-// O(n²) per round). The mutex makes it safe when workers run on several threads.
-class RoundParticipation {
- public:
-  explicit RoundParticipation(Participation part) : part_(std::move(part)) {}
-  bool participates(std::uint64_t seed, int round, int worker) {
-    if (part_.kind == Participation::Kind::full) return true;
-    const std::lock_guard<std::mutex> lock(mu_);
-    if (!drawn_ || round != round_ || seed != seed_) {
-      part_.draw(Rng(seed, kServer, round, Purpose::participation), mask_);
-      drawn_ = true, round_ = round, seed_ = seed;
-    }
-    return mask_.at(static_cast<std::size_t>(worker)) != 0;
-  }
-  const Participation& participation() const { return part_; }
-
- private:
-  Participation part_;
-  std::mutex mu_;
-  bool drawn_ = false;
-  int round_ = 0;
-  std::uint64_t seed_ = 0;
-  std::vector<char> mask_;
-};
-
 class DashaFamilyWorker final : public ReplicaWorker {
  public:
   // The shared replica (keep_previous) gives x^{t+1} = x() and x^t = x_prev(), the model before the
   // last broadcast.
   DashaFamilyWorker(ReplicaPtr replica, CompressorPtr comp, const DashaConfig& c,
-                    std::shared_ptr<RoundParticipation> part)
+                    RoundDrawPtr part)
       : ReplicaWorker(std::move(replica)), comp_(std::move(comp)),
         dense_(dense_codec(static_cast<int>(x().size()), c.value_bits)), c_(c), part_(std::move(part)),
         g_(Vec::Zero(x().size())), h_(Vec::Zero(x().size())) {}
@@ -133,7 +107,7 @@ class DashaFamilyWorker final : public ReplicaWorker {
       return;
     }
     const bool coin = dasha_coin(c_, env.seed, env.round);
-    if (!part_->participates(env.seed, env.round, i)) {  // i ∉ S^t: computes and sends nothing
+    if (!participates(part_, env.seed, env.round, i)) {  // i ∉ S^t: computes and sends nothing
       up.clear();
       return;
     }
@@ -200,7 +174,7 @@ class DashaFamilyWorker final : public ReplicaWorker {
 
   CompressorPtr comp_, dense_;
   DashaConfig c_;
-  std::shared_ptr<RoundParticipation> part_;  // shared by the workers of this process
+  RoundDrawPtr part_;  // S^t, drawn once per round for the workers of this process (round_draw.hpp)
   Vec g_, h_, k_, v_, a0_, a1_;
   std::vector<int> rows_, scratch_;
 };
@@ -262,7 +236,7 @@ inline void build_dasha_family(const MethodSetup& s, DashaConfig c, MethodInstan
   const int d = p.dim(), n = p.workers();
   c.part.n = n;
   const Vec x0 = p.initial_point();
-  auto part = std::make_shared<RoundParticipation>(c.part);
+  const RoundDrawPtr part = participation_draw(c.part);
   // keep_previous: A(x^t) at x^{t−1} whenever β ≠ 1 (one vector per process).
   const ReplicaPtr replica = dense_replica(x0, c.value_bits, c.step, /*keep_previous=*/true);
   for (int i = 0; i < n; ++i)

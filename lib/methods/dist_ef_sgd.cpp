@@ -74,17 +74,17 @@ struct StepRule {
   }
 };
 
-class DistEfWorker final : public WorkerLogic {
+// The workers read the shared replica (one per process): it applies StepRule::apply to x and the
+// weight-decay buffer w, which every worker would otherwise hold identically.
+class DistEfWorker final : public ReplicaWorker {
  public:
-  DistEfWorker(const Vec& x0, CompressorPtr up, CompressorPtr down, const StepRule& rule, int batch)
-      : x_(x0), up_(std::move(up)), down_(std::move(down)), rule_(rule), batch_(batch),
-        rows_(static_cast<std::size_t>(batch)), e_(Vec::Zero(x0.size())), m_(Vec::Zero(x0.size())),
-        w_(Vec::Zero(x0.size())) {}
+  DistEfWorker(ReplicaPtr replica, CompressorPtr up, const StepRule& rule, int batch)
+      : ReplicaWorker(std::move(replica)), up_(std::move(up)), rule_(rule), batch_(batch),
+        rows_(static_cast<std::size_t>(batch)), e_(Vec::Zero(x().size())), m_(Vec::Zero(x().size())) {}
 
-  void apply(const Message& down, WorkerEnv& env) override { rule_.apply(*down_, down, env.round, x_, w_); }
   void upload(WorkerEnv& env, Message& up) override {
     Vec& g = rule_.mu != 0 ? g_ : p_;  // without momentum p_i starts as g_i itself
-    sample_gradient(env, x_, batch_, rows_, g);
+    sample_gradient(env, x(), batch_, rows_, g);
     if (rule_.mu != 0) {
       m_ = rule_.mu * m_ + g_;  // m_i = μ m_i + g_i
       p_ = rule_.mu * m_ + g_;  // Nesterov: p_i = μ m_i + g_i
@@ -100,13 +100,20 @@ class DistEfWorker final : public WorkerLogic {
   const Vec* error_memory() const override { return &e_; }
 
  private:
-  Vec x_;
-  CompressorPtr up_, down_;
+  CompressorPtr up_;
   StepRule rule_;
   int batch_;
   std::vector<int> rows_;
-  Vec p_, g_, e_, m_, w_;
+  Vec p_, g_, e_, m_;
 };
+
+// The workers' replica: x and w move by StepRule::apply with the broadcast's codec.
+ReplicaPtr step_rule_replica(const Vec& x0, CompressorPtr down, const StepRule& rule) {
+  std::shared_ptr<const Compressor> codec = std::move(down);
+  return custom_replica(x0, [rule, codec, w = Vec(Vec::Zero(x0.size()))](int t, const Message& m, Vec& x) mutable {
+    rule.apply(*codec, m, t, x, w);
+  });
+}
 
 class DistEfServer final : public ServerLogic {
  public:
@@ -190,10 +197,10 @@ MethodInstance build(const MethodSetup& s, Variant v) {
   record_schedule(rule.schedule, inst.info);
   const Vec x0 = p.initial_point();
   const CompressorContext server_ctx{0, 1, block_sizes(p)};
+  const ReplicaPtr replica = step_rule_replica(x0, make_compressor(down, d, s.value_bits, server_ctx), rule);
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<DistEfWorker>(x0, make_compressor(up, d, s.value_bits, worker_context(p, i)),
-                                                          make_compressor(down, d, s.value_bits, server_ctx), rule,
-                                                          static_cast<int>(opts.batch)));
+    inst.workers.push_back(std::make_unique<DistEfWorker>(
+        replica, make_compressor(up, d, s.value_bits, worker_context(p, i)), rule, static_cast<int>(opts.batch)));
   inst.server = std::make_unique<DistEfServer>(x0, make_compressor(up, d, s.value_bits, worker_context(p, 0)),
                                                make_compressor(down, d, s.value_bits, server_ctx), rule, n);
   return inst;

@@ -19,6 +19,7 @@
 #include "methods/participation_spec.hpp"
 #include "methods/card_helpers.hpp"
 #include "methods/entries.hpp"
+#include "methods/round_draw.hpp"
 #include "methods/sampling.hpp"
 #include "methods/step_server.hpp"
 
@@ -29,16 +30,14 @@ namespace {
 class Ef21PWorker final : public ReplicaWorker {
  public:
   // ef21_bc: the replica accumulates the broadcasts, g^t = g^{t−1} + b^t, x^{t+1} = x^t − γ g^t.
-  Ef21PWorker(ReplicaPtr replica, CompressorPtr comp, int value_bits, Participation part)
+  // part: S^t drawn once per round for the workers of this process (null: everyone; round_draw.hpp).
+  Ef21PWorker(ReplicaPtr replica, CompressorPtr comp, int value_bits, RoundDrawPtr part)
       : ReplicaWorker(std::move(replica)), comp_(std::move(comp)),
-        init_(dense_codec(static_cast<int>(x().size()), value_bits)), part_(part), g_(Vec::Zero(x().size())) {}
+        init_(dense_codec(static_cast<int>(x().size()), value_bits)), part_(std::move(part)), g_(Vec::Zero(x().size())) {}
   void upload(WorkerEnv& env, Message& up) override {
-    if (env.round > 0 && part_.kind != Participation::Kind::full) {
-      part_.draw(Rng(env.seed, kServer, env.round, Purpose::participation), mask_);
-      if (!mask_[static_cast<std::size_t>(env.worker)]) {
-        up.clear();
-        return;
-      }
+    if (env.round > 0 && !participates(part_, env.seed, env.round, env.worker)) {
+      up.clear();
+      return;
     }
     env.problem->grad(env.worker, x(), grad_);
     env.grad_evals += env.problem->samples(env.worker);
@@ -57,9 +56,8 @@ class Ef21PWorker final : public ReplicaWorker {
 
  private:
   CompressorPtr comp_, init_;
-  Participation part_;
+  RoundDrawPtr part_;
   Vec g_, grad_, diff_;
-  std::vector<char> mask_;
 };
 
 // EF21-BC server: w accumulates the workers' c_i; the broadcast is C_M(w − g).
@@ -128,9 +126,10 @@ MethodInstance build_ef21_pp(const MethodSetup& s) {
   const double gamma = inst.stepsize;
   const Vec x0 = p.initial_point();
   const ReplicaPtr replica = dense_replica(x0, s.value_bits, gamma);  // one per process
+  const RoundDrawPtr draw = participation_draw(part);                 // one per process
   for (int i = 0; i < n; ++i)
     inst.workers.push_back(std::make_unique<Ef21PWorker>(
-        replica, make_compressor(s.compressor, d, s.value_bits, {i, n}), s.value_bits, part));
+        replica, make_compressor(s.compressor, d, s.value_bits, {i, n}), s.value_bits, draw));
   inst.server = std::make_unique<StepServer>(
       x0, dense_codec(d, s.value_bits), make_compressor(s.compressor, d, s.value_bits, {0, n}), s.value_bits, gamma, n,
       StepServer::Mode::accumulate, [gamma, theta](double gap, const Vec&, double g_dev, const Vec&) {
@@ -155,16 +154,15 @@ MethodInstance build_ef21_bc(const MethodSetup& s) {
   inst.stepsize = resolve_stepsize(s.method, 1.0 / (c.L + c.L_hat * std::sqrt(beta / theta)),
                                    "1/(L + L_hat sqrt(beta/theta)) with alpha_w only [CODE ef21_bc.py; no theorem checked]",
                                    inst.info);
-  Participation full;
-  full.n = n;
   const Vec x0 = p.initial_point();
   // One replica per process, accumulating the compressed broadcasts (decoded once per round).
+  ModelReplica::Options accumulate;
+  accumulate.update = ModelReplica::Update::accumulate;
   const ReplicaPtr replica =
-      std::make_shared<ModelReplica>(x0, make_compressor(down, d, s.value_bits, {0, 1}), inst.stepsize,
-                                     ModelReplica::Options{ModelReplica::Update::accumulate});
+      std::make_shared<ModelReplica>(x0, make_compressor(down, d, s.value_bits, {0, 1}), inst.stepsize, accumulate);
   for (int i = 0; i < n; ++i)
     inst.workers.push_back(std::make_unique<Ef21PWorker>(
-        replica, make_compressor(s.compressor, d, s.value_bits, {i, n}), s.value_bits, full));
+        replica, make_compressor(s.compressor, d, s.value_bits, {i, n}), s.value_bits, nullptr));
   inst.server = std::make_unique<Ef21BcServer>(x0, make_compressor(s.compressor, d, s.value_bits, {0, n}),
                                                make_compressor(down, d, s.value_bits, {0, 1}), s.value_bits,
                                                inst.stepsize, n);

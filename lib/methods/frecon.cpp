@@ -20,6 +20,7 @@
 #include "methods/card_helpers.hpp"
 #include "methods/entries.hpp"
 #include "methods/common.hpp"
+#include "methods/round_draw.hpp"
 #include "methods/sampling.hpp"
 
 namespace commopt {
@@ -69,9 +70,10 @@ Participation snice(int s, int n) {
 class FreconWorker final : public ReplicaWorker {
  public:
   // The replica keeps x^{t−1} (keep_previous).
-  FreconWorker(ReplicaPtr replica, CompressorPtr comp, int value_bits, Participation part, double alpha_u)
+  // part: S^t drawn once per round for the workers of this process (null: everyone; round_draw.hpp).
+  FreconWorker(ReplicaPtr replica, CompressorPtr comp, int value_bits, RoundDrawPtr part, double alpha_u)
       : ReplicaWorker(std::move(replica)), comp_(std::move(comp)),
-        dense_(dense_codec(static_cast<int>(x().size()), value_bits)), part_(part), alpha_u_(alpha_u),
+        dense_(dense_codec(static_cast<int>(x().size()), value_bits)), part_(std::move(part)), alpha_u_(alpha_u),
         y_(Vec::Zero(x().size())) {}
   void upload(WorkerEnv& env, Message& up) override {
     if (env.round == 0) {
@@ -83,8 +85,7 @@ class FreconWorker final : public ReplicaWorker {
       dense_->add_decoded(up, 1.0, y_);  // y_i^0 = decode(∇f_i(x^0))
       return;
     }
-    part_.draw(Rng(env.seed, kServer, env.round, Purpose::participation), mask_);
-    if (!mask_[static_cast<std::size_t>(env.worker)]) {
+    if (!participates(part_, env.seed, env.round, env.worker)) {
       up.clear();
       return;
     }
@@ -112,12 +113,11 @@ class FreconWorker final : public ReplicaWorker {
     env.grad_evals += env.problem->samples(env.worker);
   }
   CompressorPtr comp_, dense_;
-  Participation part_;
+  RoundDrawPtr part_;
   double alpha_u_;
   Vec y_, cache_, grad_, v_;
   int cache_round_ = -2;
   Message mq_, mu_;
-  std::vector<char> mask_;
 };
 
 class FreconServer final : public ServerLogic {
@@ -194,9 +194,10 @@ MethodInstance build_frecon(const MethodSetup& s) {
       inst.info);
   const Vec x0 = p.initial_point();
   const ReplicaPtr replica = dense_replica(x0, s.value_bits, inst.stepsize, /*keep_previous=*/true);  // one per process
+  const RoundDrawPtr draw = participation_draw(snice(static_cast<int>(sv), n));  // one per process
   for (int i = 0; i < n; ++i)
     inst.workers.push_back(std::make_unique<FreconWorker>(replica, make_compressor(s.compressor, d, s.value_bits, {i, n}),
-                                                          s.value_bits, snice(static_cast<int>(sv), n), alpha_u));
+                                                          s.value_bits, draw, alpha_u));
   inst.server = std::make_unique<FreconServer>(x0, make_compressor(s.compressor, d, s.value_bits, {0, n}), s.value_bits,
                                                inst.stepsize, n, static_cast<int>(sv), alpha_u, lambda);
   return inst;

@@ -112,19 +112,20 @@ LaqOptions parse(const Spec& spec, Kind kind) {
   return o;
 }
 
-class LaqWorker final : public WorkerLogic {
+// The workers read the shared replica (one per process, keep_previous): it applies
+// x^t = x^{t−1} − γ_{t−1} g^{t−1} and computes ||Δ_t||² = ||x^t − x^{t−1}||² once per round; each
+// worker keeps its ring of the last D moves (D doubles; identical on every worker).
+class LaqWorker final : public ReplicaWorker {
  public:
-  LaqWorker(const Vec& x0, const LaqOptions& o, int value_bits, const StepSchedule& sched)
-      : o_(o), sched_(sched), x_(x0), x_prev_(x0), qhat_(Vec::Zero(x0.size())), cand_(x0.size()),
-        down_(dense_codec(static_cast<int>(x0.size()), value_bits)),
-        codec_(static_cast<int>(x0.size()), static_cast<int>(o.bits), ValueCodec{value_bits}),
+  LaqWorker(ReplicaPtr replica, const LaqOptions& o, int value_bits, const StepSchedule& sched)
+      : ReplicaWorker(std::move(replica)), o_(o), sched_(sched), qhat_(Vec::Zero(x().size())), cand_(x().size()),
+        codec_(static_cast<int>(x().size()), static_cast<int>(o.bits), ValueCodec{value_bits}),
         moves_(static_cast<std::size_t>(o.D), 0.0) {}
 
   void apply(const Message& down, WorkerEnv& env) override {
-    x_prev_ = x_;
-    down_->add_decoded(down, -sched_.at(env.round - 1), x_);  // x^t = x^{t−1} − γ_{t−1} g^{t−1}
+    ReplicaWorker::apply(down, env);  // x^t = x^{t−1} − γ_{t−1} g^{t−1}
     if (moves_.empty()) return;
-    moves_[next_] = (x_ - x_prev_).squaredNorm();  // ring of the last D moves ||Δ_t||²
+    moves_[next_] = replica().last_move_sq();  // ring of the last D moves ||Δ_t||²
     next_ = (next_ + 1) % moves_.size();
   }
   void upload(WorkerEnv& env, Message& up) override {
@@ -132,10 +133,10 @@ class LaqWorker final : public WorkerLogic {
     if (o_.batch > 0) {  // SLAQ: B rows with replacement from the worker's own stream
       Rng rng = env.rng(Purpose::sample);
       sample_with_replacement(rng, p.samples(env.worker), static_cast<int>(o_.batch), rows_);
-      p.minibatch_grad(env.worker, x_, rows_, grad_);
+      p.minibatch_grad(env.worker, x(), rows_, grad_);
       env.grad_evals += static_cast<double>(o_.batch);
     } else {
-      p.grad(env.worker, x_, grad_);  // ∇f_m(x^t)
+      p.grad(env.worker, x(), grad_);  // ∇f_m(x^t)
       env.grad_evals += p.samples(env.worker);
     }
     const double gamma = sched_.at(env.round);
@@ -175,8 +176,7 @@ class LaqWorker final : public WorkerLogic {
  private:
   LaqOptions o_;
   StepSchedule sched_;
-  Vec x_, x_prev_, qhat_, cand_, grad_, innovation_;
-  CompressorPtr down_;
+  Vec qhat_, cand_, grad_, innovation_;
   LaqCompressor codec_;
   std::vector<double> moves_;
   std::vector<int> rows_;
@@ -250,7 +250,10 @@ MethodInstance build(const MethodSetup& s, Kind kind) {
                                                 : parse_schedule(Spec::parse("x", "laq"), inst.stepsize);
   if (kind == Kind::slaq) record_schedule(sched, inst.info);
   const Vec x0 = p.initial_point();
-  for (int i = 0; i < n; ++i) inst.workers.push_back(std::make_unique<LaqWorker>(x0, o, s.value_bits, sched));
+  // x^t = x^{t−1} − γ_{t−1} g^{t−1}, keeping x^{t−1} for the move ||Δ_t||² of the trigger (7a).
+  const ReplicaPtr replica =
+      dense_replica(x0, s.value_bits, [sched](int t) { return sched.at(t - 1); }, /*keep_previous=*/true);
+  for (int i = 0; i < n; ++i) inst.workers.push_back(std::make_unique<LaqWorker>(replica, o, s.value_bits, sched));
   inst.server = std::make_unique<LaqServer>(x0, static_cast<int>(o.bits), s.value_bits, n, sched);
   return inst;
 }

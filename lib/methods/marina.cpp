@@ -32,6 +32,7 @@
 #include "methods/participation_spec.hpp"
 #include "methods/entries.hpp"
 #include "methods/marina_family.hpp"
+#include "methods/round_draw.hpp"
 #include "methods/sampling.hpp"
 
 namespace commopt {
@@ -69,17 +70,27 @@ Participation snice_sampler(const MarinaConfig& c) {
   return part;
 }
 
+// The round's coin and participants, drawn once per round for the workers of one process
+// (round_draw.hpp): draw_round costs O(n), so n workers drawing it each would cost O(n²).
+RoundDrawPtr shared_round_draw(const MarinaConfig& c) {
+  return std::make_shared<SharedRoundDraw>([c, part = snice_sampler(c)](std::uint64_t seed, int round,
+                                                                        std::vector<char>& mask) {
+    return draw_round(c, part, seed, round, mask);
+  });
+}
+
 class MarinaWorker final : public ReplicaWorker {
  public:
-  // The replica keeps x^{t−1} (keep_previous), for the difference at x^t.
-  MarinaWorker(ReplicaPtr replica, CompressorPtr comp, int value_bits, const MarinaConfig& cfg)
+  // The replica keeps x^{t−1} (keep_previous), for the difference at x^t; `draw` is shared too.
+  MarinaWorker(ReplicaPtr replica, CompressorPtr comp, int value_bits, const MarinaConfig& cfg, RoundDrawPtr draw)
       : ReplicaWorker(std::move(replica)), comp_(std::move(comp)),
-        dense_(dense_codec(static_cast<int>(x().size()), value_bits)), cfg_(cfg), part_(snice_sampler(cfg)) {}
+        dense_(dense_codec(static_cast<int>(x().size()), value_bits)), cfg_(cfg), draw_(std::move(draw)) {}
 
   void upload(WorkerEnv& env, Message& up) override {
     const Objective& p = *env.problem;
     const int i = env.worker;
-    if (draw_round(cfg_, part_, env.seed, env.round, mask_)) {
+    const SharedRoundDraw::Outcome round = draw_->at(env.seed, env.round, i);
+    if (round.flag) {  // a full round
       if (cfg_.oracle == Oracle::online) {
         Rng rng = env.rng(Purpose::sample);
         sample_with_replacement(rng, p.samples(i), cfg_.mega, rows_);
@@ -94,7 +105,7 @@ class MarinaWorker final : public ReplicaWorker {
       dense_->compress(grad_, rng, up);  // uncompressed: d values
       return;
     }
-    if (!mask_[static_cast<std::size_t>(i)]) {
+    if (!round.participates) {
       up.clear();  // not sampled: nothing sent
       return;
     }
@@ -127,10 +138,9 @@ class MarinaWorker final : public ReplicaWorker {
   }
   CompressorPtr comp_, dense_;
   MarinaConfig cfg_;
-  Participation part_;
+  RoundDrawPtr draw_;
   Vec grad_, cache_, diff_;
   int cache_round_ = -2;  // round whose x the cached gradient belongs to
-  std::vector<char> mask_;
   std::vector<int> rows_, scratch_;
 };
 
@@ -278,9 +288,10 @@ MethodInstance build_marina_variant(const MethodSetup& s, MarinaVariant v) {
   inst.info[kInfoStochastic] = cfg.oracle != Oracle::gradient;  // vr_marina, page draw rows
   const Vec x0 = pr.initial_point();
   const ReplicaPtr replica = dense_replica(x0, s.value_bits, inst.stepsize, /*keep_previous=*/true);
+  const RoundDrawPtr draw = shared_round_draw(cfg);  // one per process, as the replica
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(
-        std::make_unique<MarinaWorker>(replica, make_compressor(comp_spec, d, s.value_bits, {i, n}), s.value_bits, cfg));
+    inst.workers.push_back(std::make_unique<MarinaWorker>(
+        replica, make_compressor(comp_spec, d, s.value_bits, {i, n}), s.value_bits, cfg, draw));
   inst.server = std::make_unique<MarinaServer>(x0, make_compressor(comp_spec, d, s.value_bits, {0, n}), s.value_bits,
                                                inst.stepsize, cfg);
   return inst;

@@ -70,7 +70,7 @@ bool parse_flag(const Spec& spec, const char* field, const std::string& v, const
   return v == yes;
 }
 
-class QsparseWorker final : public WorkerLogic, public QsparseWorkerView {
+class QsparseWorker final : public ReplicaWorker, public QsparseWorkerView {
  public:
   struct Config {
     StepSchedule schedule;
@@ -83,19 +83,17 @@ class QsparseWorker final : public WorkerLogic, public QsparseWorkerView {
     bool forward = false;  // down=messages
     int workers = 1;
   };
-  QsparseWorker(const Vec& x0, CompressorPtr up, CompressorPtr down, Config cfg)
-      : cfg_(std::move(cfg)), up_(std::move(up)), down_(std::move(down)), x_(x0), xhat_(x0), a_(x0),
-        m_(Vec::Zero(x0.size())), v_(Vec::Zero(x0.size())), g_(Vec::Zero(x0.size())), d_(Vec::Zero(x0.size())),
-        u_(x0.size()), rows_(static_cast<std::size_t>(cfg_.batch)) {
+  // The master model x_t is the shared replica (one per process); x̂_r and a_r are the worker's own.
+  QsparseWorker(ReplicaPtr replica, CompressorPtr up, Config cfg)
+      : ReplicaWorker(std::move(replica)), cfg_(std::move(cfg)), up_(std::move(up)), xhat_(x()), a_(x()),
+        m_(Vec::Zero(x().size())), v_(Vec::Zero(x().size())), g_(Vec::Zero(x().size())), d_(Vec::Zero(x().size())),
+        u_(x().size()), rows_(static_cast<std::size_t>(cfg_.batch)) {
     if (cfg_.random_gap) next_sync_ = 1 + draw_gap(0);
   }
 
-  void apply(const Message& down, WorkerEnv&) override {
-    if (cfg_.forward)  // the replica: x_{t+1} = x_t − (1/R) Σ g_r
-      for_each_forwarded(down, cfg_.workers, sub_, [&](const Message& g) { up_->add_decoded(g, -1.0 / cfg_.workers, x_); });
-    else
-      down_->add_decoded(down, -1.0, x_);
-    if (synced_) xhat_ = x_, a_ = x_;    // a syncing worker restarts from the new master model
+  void apply(const Message& down, WorkerEnv& env) override {
+    ReplicaWorker::apply(down, env);       // the replica: x_{t+1} = x_t − (1/R) Σ g_r
+    if (synced_) xhat_ = x(), a_ = x();    // a syncing worker restarts from the new master model
     synced_ = false;
   }
 
@@ -140,14 +138,24 @@ class QsparseWorker final : public WorkerLogic, public QsparseWorkerView {
                                       .below(static_cast<std::uint64_t>(cfg_.H)));
   }
   Config cfg_;
-  CompressorPtr up_, down_;
-  Vec x_, xhat_, a_, m_, v_, g_, d_, u_;
+  CompressorPtr up_;
+  Vec xhat_, a_, m_, v_, g_, d_, u_;
   std::vector<int> rows_;
   double eta_ = 0;
   bool synced_ = false;
   long long next_sync_ = 0;
-  Message sub_;  // down=messages: one forwarded g_r
 };
+
+// The workers' replica of the master model: down=dense applies the dense step, x ← x − decode(down);
+// down=messages decodes the forwarded g_r in worker order, x ← x − (1/R) decode(g_r), with the
+// server's instance of the upload compressor (context of worker 0), as the master does.
+ReplicaPtr master_replica(const Vec& x0, CompressorPtr up, int value_bits, bool forward, int n) {
+  if (!forward) return dense_replica(x0, value_bits, 1.0);
+  std::shared_ptr<const Compressor> codec = std::move(up);
+  return custom_replica(x0, [codec, n, sub = Message{}](int, const Message& down, Vec& x) mutable {
+    for_each_forwarded(down, n, sub, [&](const Message& g) { codec->add_decoded(g, -1.0 / n, x); });
+  });
+}
 
 // The master: absorbs the syncing workers' g_r and, at the next round's broadcast, steps
 // x_{t+1} = x_t − (1/R) Σ g_r and sends that step densely, or forwards the g_r (no broadcast when
@@ -236,13 +244,14 @@ MethodInstance build_qsparse(const MethodSetup& s) {
   cfg.schedule = parse_schedule(s.method, inst.stepsize, default_schedule);
   record_schedule(cfg.schedule, inst.info);
   const Vec x0 = p.initial_point();
+  const ReplicaPtr replica = master_replica(x0, make_compressor(s.compressor, d, s.value_bits, worker_context(p, 0)),
+                                            s.value_bits, cfg.forward, n);
   for (int i = 0; i < n; ++i) {
     QsparseWorker::Config ci = cfg;
     ci.offset = async ? static_cast<int>((static_cast<long long>(i) * o.H / n) % o.H) : 0;
     ci.stream = async ? i : kServer;
-    inst.workers.push_back(std::make_unique<QsparseWorker>(x0, make_compressor(s.compressor, d, s.value_bits,
-                                                                               worker_context(p, i)),
-                                                           dense_codec(d, s.value_bits), std::move(ci)));
+    inst.workers.push_back(std::make_unique<QsparseWorker>(
+        replica, make_compressor(s.compressor, d, s.value_bits, worker_context(p, i)), std::move(ci)));
   }
   inst.server = std::make_unique<QsparseServer>(x0, make_compressor(s.compressor, d, s.value_bits, worker_context(p, 0)),
                                                 dense_codec(d, s.value_bits), n, cfg.forward);

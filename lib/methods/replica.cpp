@@ -28,15 +28,18 @@ void ModelReplica::advance(int round, const Message& down) {
   if (round < done)
     throw std::logic_error("ModelReplica: round " + std::to_string(round) + "'s broadcast arrived after round " +
                            std::to_string(done) + "'s");
-  decode(down);
+  decode(round, down);
   ++decodes_;
   round_.store(round, std::memory_order_release);
 }
 
-void ModelReplica::decode(const Message& down) {
+void ModelReplica::decode(int round, const Message& down) {
   if (options_.keep_previous) previous_ = x_;
   if (options_.update == Update::step) {
-    codec_->add_decoded(down, -step_, x_);  // x^t = x^{t−1} − γ·decode(down^t)
+    const double step = options_.step_at ? options_.step_at(round) : step_;
+    codec_->add_decoded(down, -step, x_);  // x^t = x^{t−1} − γ_t·decode(down^t)
+  } else if (options_.update == Update::custom) {
+    options_.rule(round, down, x_);
   } else {
     codec_->add_decoded(down, 1.0, g_);  // g^t = g^{t−1} + b^t
     x_ -= step_ * g_;                    // x^t = x^{t−1} − γ g^t
@@ -48,6 +51,21 @@ ReplicaPtr dense_replica(const Vec& x0, int value_bits, double step, bool keep_p
   ModelReplica::Options o;
   o.keep_previous = keep_previous;
   return std::make_shared<ModelReplica>(x0, dense_codec(static_cast<int>(x0.size()), value_bits), step, o);
+}
+
+ReplicaPtr dense_replica(const Vec& x0, int value_bits, std::function<double(int round)> step_at, bool keep_previous) {
+  ModelReplica::Options o;
+  o.keep_previous = keep_previous;
+  o.step_at = std::move(step_at);
+  return std::make_shared<ModelReplica>(x0, dense_codec(static_cast<int>(x0.size()), value_bits), 0.0, o);
+}
+
+ReplicaPtr custom_replica(const Vec& x0, ModelReplica::Rule rule, bool keep_previous) {
+  ModelReplica::Options o;
+  o.update = ModelReplica::Update::custom;
+  o.keep_previous = keep_previous;
+  o.rule = std::move(rule);
+  return std::make_shared<ModelReplica>(x0, nullptr, 0.0, o);
 }
 
 }  // namespace commopt

@@ -4,6 +4,8 @@
 // by the workers built there, and round t's broadcast is decoded into it once, not once per worker:
 //   step:        x^t = x^{t−1} − γ·decode(down^t)                  (GD, EF21, DASHA, MARINA, ...)
 //   accumulate:  g^t = g^{t−1} + decode(b^t),  x^t = x^{t−1} − γ g^t  (EF21-BC's compressed downlink)
+//   step with a schedule: x^t = x^{t−1} − γ_t·decode(down^t), γ_t = step_at(t)  (SGD, signSGD, LAQ)
+//   custom:      x^t = rule(t, down^t, x^{t−1})  (dist-EF-SGD's weight decay, Qsparse's forwarded g_r)
 // The arithmetic is the one each worker did on its own copy, so iterates are bit-identical.
 // Workers read x through a const reference. advance(t, down) is a per-round once-guard: the first
 // call for round t decodes, later calls for round t return, so every driver that calls
@@ -11,6 +13,7 @@
 // drivers) stays correct and race-free on any number of threads.
 #pragma once
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -20,14 +23,20 @@ namespace commopt {
 
 class ModelReplica {
  public:
-  enum class Update { step, accumulate };
+  enum class Update { step, accumulate, custom };
+  // custom: applies round t's broadcast to x in place, under the replica's lock (it may keep state
+  // of its own, e.g. a momentum buffer every worker would otherwise hold).
+  using Rule = std::function<void(int round, const Message& down, Vec& x)>;
   struct Options {
     Update update = Update::step;
-    // Keep x^{t−1} and ||x^t − x^{t−1}||² (MARINA, FRECON, DASHA-PAGE/MVR differences; LAG/IAG moves).
+    // Keep x^{t−1} and ||x^t − x^{t−1}||² (MARINA, FRECON, DASHA-PAGE/MVR differences; LAG/IAG/LAQ moves).
     bool keep_previous = false;
+    // step: the step of round t's broadcast, γ_t = step_at(t) (a schedule); empty: the constant step.
+    std::function<double(int round)> step_at;
+    Rule rule;  // custom only
   };
 
-  // The replica starts at x0 (round 0); down_codec decodes the broadcasts.
+  // The replica starts at x0 (round 0); down_codec decodes the broadcasts (custom: may be null).
   ModelReplica(const Vec& x0, CompressorPtr down_codec, double step, Options options);
   ModelReplica(const ModelReplica&) = delete;
   ModelReplica& operator=(const ModelReplica&) = delete;
@@ -44,13 +53,13 @@ class ModelReplica {
   double last_move_sq() const { return move_sq_; }
   // accumulate: g^t, the sum of the decoded broadcasts.
   const Vec& accumulated() const { return g_; }
-  double step() const { return step_; }
+  double step() const { return step_; }  // the constant step (0 for a schedule or a custom rule)
   // How many broadcasts were decoded (one per round), and the last round applied (0: none).
   long long decodes() const { return decodes_; }
   int round() const { return round_.load(std::memory_order_acquire); }
 
  private:
-  void decode(const Message& down);
+  void decode(int round, const Message& down);
 
   Vec x_, previous_, g_;
   CompressorPtr codec_;
@@ -66,5 +75,10 @@ using ReplicaPtr = std::shared_ptr<ModelReplica>;
 
 // The replica of a dense (identity-coded, value_bits wide) broadcast, x ← x − step·decode(down).
 ReplicaPtr dense_replica(const Vec& x0, int value_bits, double step, bool keep_previous = false);
+// ... with the step of round t's broadcast γ_t = step_at(t) (a schedule: SGD's η_{t−1}).
+ReplicaPtr dense_replica(const Vec& x0, int value_bits, std::function<double(int round)> step_at,
+                         bool keep_previous = false);
+// The replica moved by `rule` (Update::custom; no codec of its own).
+ReplicaPtr custom_replica(const Vec& x0, ModelReplica::Rule rule, bool keep_previous = false);
 
 }  // namespace commopt

@@ -26,25 +26,21 @@ const std::vector<OptionField<SgdOptions>> kSgdFields = {
     option_field("batch", &SgdOptions::batch, "rows per gradient, drawn with replacement (0 = full local gradient)"),
 };
 
-class SgdWorker final : public WorkerLogic {
+// The workers read the shared replica (one per process); it applies x^t = x^{t−1} − η_{t−1} ĝ.
+class SgdWorker final : public ReplicaWorker {
  public:
-  SgdWorker(const Vec& x0, CompressorPtr up, int value_bits, long long batch, const StepSchedule& schedule)
-      : x_(x0), up_(std::move(up)), down_(dense_codec(static_cast<int>(x0.size()), value_bits)), batch_(batch),
-        schedule_(schedule), rows_(static_cast<std::size_t>(batch)) {}
+  SgdWorker(ReplicaPtr replica, CompressorPtr up, long long batch)
+      : ReplicaWorker(std::move(replica)), up_(std::move(up)), batch_(batch), rows_(static_cast<std::size_t>(batch)) {}
   void upload(WorkerEnv& env, Message& up) override {
-    sample_gradient(env, x_, batch_, rows_, g_);
+    sample_gradient(env, x(), batch_, rows_, g_);
     Rng rng = env.compress_rng(*up_);
     up_->compress(g_, rng, up);  // C(g_i)
   }
-  void apply(const Message& down, WorkerEnv& env) override {
-    down_->add_decoded(down, -schedule_.at(env.round - 1), x_);  // x^t = x^{t−1} − η_{t−1} ĝ
-  }
 
  private:
-  Vec x_, g_;
-  CompressorPtr up_, down_;
+  Vec g_;
+  CompressorPtr up_;
   long long batch_;
-  StepSchedule schedule_;
   std::vector<int> rows_;
 };
 
@@ -87,9 +83,11 @@ MethodInstance build(const MethodSetup& s, bool quantized) {
   const StepSchedule sched = parse_schedule(s.method, inst.stepsize);
   record_schedule(sched, inst.info);
   const Vec x0 = p.initial_point();
+  // x^t = x^{t−1} − η_{t−1} ĝ: round t's broadcast moves with the step of iteration t − 1.
+  const ReplicaPtr replica = dense_replica(x0, s.value_bits, [sched](int t) { return sched.at(t - 1); });
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<SgdWorker>(x0, make_compressor(comp, d, s.value_bits, worker_context(p, i)),
-                                                       s.value_bits, o.batch, sched));
+    inst.workers.push_back(
+        std::make_unique<SgdWorker>(replica, make_compressor(comp, d, s.value_bits, worker_context(p, i)), o.batch));
   inst.server = std::make_unique<SgdServer>(x0, make_compressor(comp, d, s.value_bits, {0, n, block_sizes(p)}),
                                             s.value_bits, n, sched);
   return inst;

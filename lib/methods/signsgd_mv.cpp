@@ -93,16 +93,14 @@ int convention(const Spec& m, const char* field, const std::string& v) {
   return v == "plus" ? 1 : v == "minus" ? -1 : 0;
 }
 
-class SignMvWorker final : public WorkerLogic {
+// The workers read the shared replica (one per process), which applies x^t = x^{t−1} − η_{t−1} V.
+class SignMvWorker final : public ReplicaWorker {
  public:
-  SignMvWorker(const Vec& x0, int zero, int tie, const StepSchedule& sched, double beta, int batch)
-      : x_(x0), up_(static_cast<int>(x0.size()), zero), down_(static_cast<int>(x0.size()), tie), sched_(sched),
-        beta_(beta), batch_(batch), rows_(static_cast<std::size_t>(batch)), m_(Vec::Zero(x0.size())) {}
-  void apply(const Message& down, WorkerEnv& env) override {
-    down_.add_decoded(down, -sched_.at(env.round - 1), x_);  // x^t = x^{t−1} − η_{t−1} V
-  }
+  SignMvWorker(ReplicaPtr replica, int zero, double beta, int batch)
+      : ReplicaWorker(std::move(replica)), up_(static_cast<int>(x().size()), zero), beta_(beta), batch_(batch),
+        rows_(static_cast<std::size_t>(batch)), m_(Vec::Zero(x().size())) {}
   void upload(WorkerEnv& env, Message& up) override {
-    sample_gradient(env, x_, batch_, rows_, g_);
+    sample_gradient(env, x(), batch_, rows_, g_);
     Rng rng = env.compress_rng(up_);
     if (beta_ == 0) {
       up_.compress(g_, rng, up);  // signSGD: sign(g_i)
@@ -113,9 +111,7 @@ class SignMvWorker final : public WorkerLogic {
   }
 
  private:
-  Vec x_;
-  VoteCodec up_, down_;
-  StepSchedule sched_;
+  VoteCodec up_;
   double beta_;
   int batch_;
   std::vector<int> rows_;
@@ -169,8 +165,11 @@ MethodInstance build(const MethodSetup& s, bool signum) {
   const StepSchedule sched = parse_schedule(m, inst.stepsize);
   record_schedule(sched, inst.info);
   const Vec x0 = p.initial_point();
+  ModelReplica::Options ro;
+  ro.step_at = [sched](int t) { return sched.at(t - 1); };  // x^t = x^{t−1} − η_{t−1} V
+  const auto replica = std::make_shared<ModelReplica>(x0, std::make_unique<VoteCodec>(p.dim(), tie), 0.0, ro);
   for (int i = 0; i < p.workers(); ++i)
-    inst.workers.push_back(std::make_unique<SignMvWorker>(x0, zero, tie, sched, o.beta, static_cast<int>(o.batch)));
+    inst.workers.push_back(std::make_unique<SignMvWorker>(replica, zero, o.beta, static_cast<int>(o.batch)));
   inst.server = std::make_unique<SignMvServer>(x0, zero, tie, sched);
   return inst;
 }
