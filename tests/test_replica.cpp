@@ -260,3 +260,31 @@ TEST_CASE("replica: the participation set drawn once per process is the shared s
     }
   }
 }
+
+TEST_CASE("replica: LAQ's ring of moves is ||x^s - x^{s-1}||^2 of the model's history", "[replica]") {
+  for (const char* method : {"laq[D=3]", "slaq[D=4,schedule=step[at=4,factor=0.5],batch=16]"}) {
+    SECTION(method) {
+      const MethodSetup s = setup_of(method);
+      MethodInstance m = make_method(s);
+      SimNetwork net(*s.problem, m, kSeed);
+      std::vector<Vec> history;  // x^0, x^1, ...
+      for (int t = 0; t <= kRounds; ++t) {
+        INFO("round " << t);
+        net.run_round(t);
+        history.push_back(m.server->model());
+        for (int i = 0; i < kWorkers; ++i) {
+          StateView view;
+          m.workers[static_cast<std::size_t>(i)]->expose(view);
+          const Vec* moves = view.find("moves");
+          REQUIRE(moves != nullptr);
+          for (Index k = 0; k < moves->size(); ++k) {
+            const int s_ = t - static_cast<int>(k);  // the move Δ_s = x^s − x^{s−1}, s ≥ 1
+            const Vec& now = history[static_cast<std::size_t>(std::max(s_, 0))];
+            const Vec& before = history[static_cast<std::size_t>(std::max(s_ - 1, 0))];
+            REQUIRE((*moves)[k] == (s_ >= 1 ? (now - before).squaredNorm() : 0.0));
+          }
+        }
+      }
+    }
+  }
+}

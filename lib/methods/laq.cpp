@@ -171,6 +171,14 @@ class LaqWorker final : public ReplicaWorker {
     }
     return o_.lyapunov == "paper" ? sum : sum - budget_;
   }
+  // "moves": the ring in age order, ||Δ_t||², ||Δ_{t−1}||², ... (0 before round 1); tests read it.
+  void expose(StateView& out) const override {
+    ReplicaWorker::expose(out);
+    moves_by_age_.resize(static_cast<Index>(moves_.size()));
+    for (std::size_t k = 0; k < moves_.size(); ++k)
+      moves_by_age_[static_cast<Index>(k)] = moves_[(next_ + moves_.size() - 1 - k) % moves_.size()];
+    out.add("moves", moves_by_age_);
+  }
   long long clock() const { return clock_; }
 
  private:
@@ -179,6 +187,7 @@ class LaqWorker final : public ReplicaWorker {
   Vec qhat_, cand_, grad_, innovation_;
   LaqCompressor codec_;
   std::vector<double> moves_;
+  mutable Vec moves_by_age_;  // expose()'s view of the ring
   std::vector<int> rows_;
   std::size_t next_ = 0;
   long long clock_ = 0;
