@@ -36,7 +36,7 @@ TEST_CASE("put_values and get_values: per-value bytes, bits and values at every 
         INFO("width=" << width << " prefix=" << prefix << " n=" << n);
         const std::vector<double> v = values(std::max<std::size_t>(n, 1), rng);
         const std::uint64_t head = rng();
-        std::vector<std::uint8_t> fast_bytes, ref_bytes;
+        commopt::ByteBuffer fast_bytes, ref_bytes;
         BitWriter fast(fast_bytes), ref(ref_bytes);
         for (BitWriter* w : {&fast, &ref}) {
           if (prefix > 64) w->put(head, 64);

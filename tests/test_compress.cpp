@@ -59,7 +59,7 @@ Vec vec(std::initializer_list<double> v) {
 TEST_CASE("BitWriter/BitReader match a bit-by-bit LSB-first reference", "[compress]") {
   Rng rng(3, 0, 0, Purpose::data);
   for (int trial = 0; trial < 50; ++trial) {
-    std::vector<std::uint8_t> bytes;
+    commopt::ByteBuffer bytes;
     std::vector<bool> ref;
     std::vector<std::pair<std::uint64_t, int>> items;
     BitWriter w(bytes);

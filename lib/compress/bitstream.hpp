@@ -5,16 +5,90 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
+#include <memory>
 #include <vector>
 
 namespace commopt {
 
-// put_values / get_values treat the payload as a little-endian array.
-static_assert(std::endian::native == std::endian::little, "bitstream value arrays assume a little-endian host");
+// A message payload: a byte array like std::vector<std::uint8_t> except that resize() leaves the
+// new bytes unwritten. std::vector zero-fills them, a second pass over every dense payload before
+// the encoder writes it (issue 13); every encoder here writes each byte it appends (BitWriter, the
+// identity fast path, put_fixed_codes), so nothing reads a byte that was not written. Capacity is
+// kept across clear(), resize() and copies that fit, so a reused message does not allocate.
+class ByteBuffer {
+ public:
+  ByteBuffer() = default;
+  ByteBuffer(const ByteBuffer& other) { *this = other; }
+  ByteBuffer(ByteBuffer&& other) noexcept
+      : data_(std::move(other.data_)), size_(other.size_), capacity_(other.capacity_) {
+    other.size_ = other.capacity_ = 0;
+  }
+  ByteBuffer& operator=(const ByteBuffer& other) {
+    if (this != &other) assign(other.begin(), other.end());
+    return *this;
+  }
+  ByteBuffer& operator=(ByteBuffer&& other) noexcept {
+    data_ = std::move(other.data_);
+    size_ = other.size_, capacity_ = other.capacity_;
+    other.size_ = other.capacity_ = 0;
+    return *this;
+  }
+
+  std::uint8_t* data() { return data_.get(); }
+  const std::uint8_t* data() const { return data_.get(); }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::size_t capacity() const { return capacity_; }
+  std::uint8_t* begin() { return data(); }
+  std::uint8_t* end() { return data() + size_; }
+  const std::uint8_t* begin() const { return data(); }
+  const std::uint8_t* end() const { return data() + size_; }
+  std::uint8_t& operator[](std::size_t i) { return data_[i]; }
+  std::uint8_t operator[](std::size_t i) const { return data_[i]; }
+  std::uint8_t& back() { return data_[size_ - 1]; }
+
+  void clear() { size_ = 0; }
+  void reserve(std::size_t n) {
+    if (n > capacity_) reallocate(n);
+  }
+  // New bytes [old size, n) are NOT initialized: the caller writes them.
+  void resize(std::size_t n) {
+    if (n > capacity_) reallocate(std::max(n, 2 * capacity_));
+    size_ = n;
+  }
+  template <class It>
+  void assign(It first, It last) {
+    const auto n = static_cast<std::size_t>(std::distance(first, last));
+    size_ = 0;
+    resize(n);
+    std::copy(first, last, data());
+  }
+  void assign(std::size_t n, std::uint8_t value) {
+    size_ = 0;
+    resize(n);
+    std::fill_n(data(), n, value);
+  }
+  friend bool operator==(const ByteBuffer& a, const ByteBuffer& b) {
+    return a.size_ == b.size_ && (a.size_ == 0 || std::memcmp(a.data(), b.data(), a.size_) == 0);
+  }
+
+ private:
+  void reallocate(std::size_t n) {
+    auto fresh = std::make_unique_for_overwrite<std::uint8_t[]>(n);
+    if (size_ > 0) std::memcpy(fresh.get(), data_.get(), size_);
+    data_ = std::move(fresh);
+    capacity_ = n;
+  }
+  std::unique_ptr<std::uint8_t[]> data_;
+  std::size_t size_ = 0, capacity_ = 0;
+};
 
 class BitWriter {
  public:
-  explicit BitWriter(std::vector<std::uint8_t>& bytes) : bytes_(bytes) { bytes_.clear(); }
+  // Every byte the writer appends is written in full (the open byte's free bits are zero because
+  // each value is masked to its width), so the buffer's bytes need no zero-fill.
+  explicit BitWriter(ByteBuffer& bytes) : bytes_(bytes) { bytes_.clear(); }
   // Appends the low `nbits` (<= 64) bits of `value`: first fills the open byte, then appends
   // whole bytes at once (same bytes as bit-by-bit packing; capacity is reused, no allocation once
   // the vector has grown).
@@ -95,7 +169,7 @@ class BitWriter {
   std::uint64_t bits() const { return bits_; }
 
  private:
-  std::vector<std::uint8_t>& bytes_;
+  ByteBuffer& bytes_;
   std::uint64_t bits_ = 0;
 };
 

@@ -13,7 +13,7 @@ namespace commopt {
 enum class IndexCoding : std::uint8_t { none, list, bitmap };
 
 struct Message {
-  std::vector<std::uint8_t> bytes;  // packed payload (capacity reused across rounds)
+  ByteBuffer bytes;  // packed payload (capacity reused across rounds; resize() does not zero-fill)
   std::uint64_t bits = 0;           // exact number of payload bits
   bool sent = false;                // false: nothing crossed the wire (skipped / not participating)
   IndexCoding index_coding = IndexCoding::none;

@@ -63,7 +63,7 @@ inline std::uint32_t dither_level(double a, const DitherRatio& ratio, int s, Rng
 // stores; returns the total bit count. On return bytes.size() = ceil(total/8) and the padding bits
 // are zero. Needs no allocation once `bytes` has the capacity (8 bytes of slack are used).
 template <class Code>
-std::uint64_t put_fixed_codes(std::vector<std::uint8_t>& bytes, std::uint64_t head_bits, std::size_t n, int width,
+std::uint64_t put_fixed_codes(ByteBuffer& bytes, std::uint64_t head_bits, std::size_t n, int width,
                               Code&& code) {
   static_assert(std::endian::native == std::endian::little, "the wire format is little-endian");
   const std::uint64_t total = head_bits + static_cast<std::uint64_t>(n) * static_cast<std::uint64_t>(width);
@@ -110,7 +110,7 @@ void get_fixed_codes(const Message& m, std::uint64_t head_bits, std::size_t n, i
 // Fixed-length code of v[0..n): per coordinate 1 sign bit (1 = negative; sign(0) = +1) then the
 // level in level_bits(s) bits, LSB-first, for the sent norm n_hat, appended after head_bits bits.
 inline std::uint64_t put_dithered_fixed(const double* v, std::size_t n, double n_hat, int s, Rng& rng,
-                                        std::vector<std::uint8_t>& bytes, std::uint64_t head_bits) {
+                                        ByteBuffer& bytes, std::uint64_t head_bits) {
   const DitherRatio ratio(n_hat, s);
   return put_fixed_codes(bytes, head_bits, n, level_bits(s) + 1, [&](std::size_t i) {
     const std::uint64_t level = dither_level(std::fabs(v[i]), ratio, s, rng);
