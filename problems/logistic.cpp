@@ -183,24 +183,15 @@ double LogisticProblem::loss(int i, const Vec& x) const {
   return sum / static_cast<double>(w.z.size()) + regularizer(x);
 }
 
-double LogisticProblem::loss_grad(int i, const Vec& x, Vec& out) const { return loss_grad_counting(i, x, out, nullptr); }
-
-Objective::LossGradCount LogisticProblem::loss_grad_count(int i, const Vec& x, Vec& out) const {
-  long correct = 0;
-  const double loss = loss_grad_counting(i, x, out, &correct);
-  return {loss, correct, samples(i)};
-}
-
-// f_i and ∇f_i from z = A_i x; with `correct`, also the rows with sign(z_j) == b_j (accuracy's rule,
-// z_j = 0 counting as class +1), read from the same z before it becomes the loss weights.
-double LogisticProblem::loss_grad_counting(int i, const Vec& x, Vec& out, long* correct) const {
+// f_i and ∇f_i from z = A_i x, the weights from σ(−b_j z_j) of sample_terms (the f* solver and the
+// theory's potentials read these bits; a method's gradient is grad()'s).
+double LogisticProblem::loss_grad(int i, const Vec& x, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
   w.z.noalias() = w.A * data_point(w, x);
   const double inv_m = 1.0 / static_cast<double>(w.z.size());
   double sum = 0;
   for (Index j = 0; j < w.z.size(); ++j) {
-    if (correct) *correct += (w.z[j] >= 0 ? 1.0 : -1.0) == w.b[j];
     const SampleTerms s = sample_terms(-w.b[j] * w.z[j]);
     sum += sample_loss(opts_.loss, s);
     w.z[j] = -w.b[j] * sample_psi(opts_.loss, s.sigma) * inv_m;  // d/dz_j of the mean loss
@@ -209,14 +200,29 @@ double LogisticProblem::loss_grad_counting(int i, const Vec& x, Vec& out, long* 
   return sum * inv_m + regularizer(x);
 }
 
-// The gradient without the loss: for the logistic losses s_j = −b_j σ(−b_j z_j)/m_i =
-// −b_j/(m_i (1 + exp(b_j z_j))), one vectorized exp per row and no log1p (exp overflowing to +inf
-// gives the correct limit 0). (A fused single pass over blocks of rows was measured slower than
-// Eigen's two SpMVs here.) sigmoid_lsq takes the per-sample loop of loss_grad without the loss.
-void LogisticProblem::grad(int i, const Vec& x, Vec& out) const {
+// A logged round's look at worker i from one z = A_i x: the loss as loss_grad sums it, the rows with
+// sign(z_j) == b_j (accuracy's rule, z_j = 0 counting as class +1), both read from z before it
+// becomes the gradient weights, and then grad()'s weights and product, so the gradient is the
+// method's own bit for bit (what lets a round share it with the evaluation, net/shared_gradients.hpp).
+Objective::LossGradCount LogisticProblem::loss_grad_count(int i, const Vec& x, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
   w.z.noalias() = w.A * data_point(w, x);
+  long correct = 0;
+  double sum = 0;
+  for (Index j = 0; j < w.z.size(); ++j) {
+    correct += (w.z[j] >= 0 ? 1.0 : -1.0) == w.b[j];
+    sum += sample_loss(opts_.loss, sample_terms(-w.b[j] * w.z[j]));
+  }
+  gradient_weights(w);
+  transpose_times_plus_regularizer(w, x, out);
+  return {sum * (1.0 / static_cast<double>(w.z.size())) + regularizer(x), correct, samples(i)};
+}
+
+// The gradient weights s_j = d/dz_j of the mean loss, over z_j in place. For the logistic losses
+// s_j = −b_j σ(−b_j z_j)/m_i = −b_j/(m_i (1 + exp(b_j z_j))), one vectorized exp per row and no log1p
+// (exp overflowing to +inf gives the correct limit 0); sigmoid_lsq takes loss_grad's per-sample ψ.
+void LogisticProblem::gradient_weights(const Worker& w) const {
   const double inv_m = 1.0 / static_cast<double>(w.z.size());
   if (opts_.loss == LossKind::sigmoid_lsq) {
     for (Index j = 0; j < w.z.size(); ++j)
@@ -224,6 +230,15 @@ void LogisticProblem::grad(int i, const Vec& x, Vec& out) const {
   } else {
     w.z.array() = (-inv_m * w.b.array()) / (1.0 + (w.b.array() * w.z.array()).exp());
   }
+}
+
+// The gradient without the loss (a fused single pass over blocks of rows was measured slower than
+// Eigen's two SpMVs here).
+void LogisticProblem::grad(int i, const Vec& x, Vec& out) const {
+  check(i, x);
+  const Worker& w = w_[static_cast<std::size_t>(i)];
+  w.z.noalias() = w.A * data_point(w, x);
+  gradient_weights(w);
   transpose_times_plus_regularizer(w, x, out);
 }
 

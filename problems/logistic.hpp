@@ -61,6 +61,7 @@ class LogisticProblem final : public Objective {
 
   double loss(int i, const Vec& x) const override;
   double loss_grad(int i, const Vec& x, Vec& out) const override;
+  // loss_grad's f_i, grad()'s ∇f_i (bit for bit) and accuracy()'s count, from one z = A_i x.
   LossGradCount loss_grad_count(int i, const Vec& x, Vec& out) const override;
   void grad(int i, const Vec& x, Vec& out) const override;
   void minibatch_grad(int i, const Vec& x, std::span<const int> rows, Vec& out) const override;
@@ -112,7 +113,8 @@ class LogisticProblem final : public Objective {
   void check(int i, const Vec& x) const;
   // The vector the data multiplies: x itself, or u = W_{:,1} − W_{:,0} (softmax, in w.u).
   const Vec& data_point(const Worker& w, const Vec& x) const;
-  double loss_grad_counting(int i, const Vec& x, Vec& out, long* correct) const;
+  // Turns w.z = A_i x into grad()'s weights d/dz_j of the mean loss.
+  void gradient_weights(const Worker& w) const;
   // Where A_i^T(...) goes (out, or w.gu for softmax), and the scatter of w.gu into out for softmax:
   // ∂/∂W_k1 = gu_k, ∂/∂W_k0 = −gu_k.
   Vec& grad_target(const Worker& w, Vec& out) const;

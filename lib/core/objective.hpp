@@ -76,10 +76,12 @@ class Objective {
 
   // Training accuracy of sign(a^T x) over all rows, for classification problems.
   virtual std::optional<double> accuracy(const Vec& x) const { (void)x; return std::nullopt; }
-  // A logged round's look at worker i in one pass over its rows: f_i(x) and ∇f_i(x) exactly as
-  // loss_grad computes them, and how many of worker i's rows accuracy() would count as correct, from
-  // the same products A_i x. Problems that cannot count per worker report correct = -1 (the
-  // evaluation then calls accuracy()).
+  // A logged round's look at worker i in one pass over its rows: f_i(x) as loss_grad computes it,
+  // ∇f_i(x) exactly as grad() computes it (bit for bit: a round hands this gradient to the method in
+  // place of grad()'s, net/shared_gradients.hpp, so a problem that overrides grad() overrides this
+  // too), and how many of worker i's rows accuracy() would count as correct, from the same products
+  // A_i x. Problems that cannot count per worker report correct = -1 (the evaluation then calls
+  // accuracy()).
   struct LossGradCount {
     double loss = 0;
     long correct = -1;

@@ -11,6 +11,16 @@ void measure_share(const Objective& problem, const WorkerLogic& worker, int i, c
   out.term = worker.potential_term(out.grad);
 }
 
+WorkerShare& share_at(const Objective& problem, const WorkerLogic& worker, int i, const Vec& x, WorkerShare* kept,
+                      WorkerShare& scratch) {
+  if (!kept) {
+    measure_share(problem, worker, i, x, scratch);
+    return scratch;
+  }
+  kept->term = worker.potential_term(kept->grad);
+  return *kept;
+}
+
 void EvaluationSum::start(int workers, int dim) {
   n_ = workers;
   d_ = dim;

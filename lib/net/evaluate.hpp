@@ -34,6 +34,11 @@ struct WorkerShare {
 };
 
 void measure_share(const Objective& problem, const WorkerLogic& worker, int i, const Vec& x, WorkerShare& out);
+// Worker i's share at x: `kept` (a share the round kept at exactly x, net/shared_gradients.hpp; only
+// its potential term is computed here) when non-null, else measured into `scratch`. The same bits
+// either way: loss_grad_count is the one computation of f_i, ∇f_i and the count.
+WorkerShare& share_at(const Objective& problem, const WorkerLogic& worker, int i, const Vec& x, WorkerShare* kept,
+                      WorkerShare& scratch);
 
 // f = (1/n) Σ_i f_i, ∇f = (1/n) Σ_i ∇f_i and the mean potential term, one worker at a time; the
 // accuracy is Σ_i correct_i / Σ_i rows_i from the same pass (Objective::loss_grad_count), or

@@ -7,10 +7,12 @@
 #pragma once
 #include <memory>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "methods/method.hpp"
 #include "net/evaluate.hpp"
+#include "net/shared_gradients.hpp"
 
 namespace commopt {
 
@@ -33,6 +35,17 @@ class Network {
   // The root process's `flag` on every process (the round loop's stop decisions); the identity
   // in one process.
   virtual bool agree(bool flag) { return flag; }
+  // Whether the model after the next run_round will be evaluated (a logged round): that round then
+  // keeps the method's gradients at x^t for evaluate() (net/shared_gradients.hpp), which skips a
+  // second pass over the data. A hint for one round: evaluate() gives the same bits either way.
+  void expect_evaluation(bool on) { evaluation_expected_ = on; }
+
+ protected:
+  // Read and cleared by run_round.
+  bool take_evaluation_expected() { return std::exchange(evaluation_expected_, false); }
+
+ private:
+  bool evaluation_expected_ = false;
 };
 
 class WorkerPool;
@@ -52,6 +65,7 @@ class SimNetwork final : public Network {
   const Objective& problem_;
   MethodInstance& method_;
   std::uint64_t seed_;
+  SharedGradients shared_;  // what the workers see as their problem (WorkerEnv::problem)
   std::vector<WorkerEnv> envs_;
   std::vector<Message> ups_;
   Message down_;

@@ -9,11 +9,11 @@
 namespace commopt {
 
 SimNetwork::SimNetwork(const Objective& problem, MethodInstance& method, std::uint64_t seed)
-    : problem_(problem), method_(method), seed_(seed), envs_(static_cast<std::size_t>(problem.workers())),
+    : problem_(problem), method_(method), seed_(seed), shared_(problem), envs_(static_cast<std::size_t>(problem.workers())),
       ups_(static_cast<std::size_t>(problem.workers())) {
   const int n = problem.workers();
   for (int i = 0; i < n; ++i) {
-    envs_[static_cast<std::size_t>(i)].problem = &problem;
+    envs_[static_cast<std::size_t>(i)].problem = &shared_;
     envs_[static_cast<std::size_t>(i)].worker = i;
     envs_[static_cast<std::size_t>(i)].seed = seed;
   }
@@ -36,6 +36,7 @@ void SimNetwork::run_round(int t) {
     method_.server->broadcast(server_env, down_);
     if (down_.sent) counters_.bits_down += down_.bits;
   }
+  shared_.start_round(take_evaluation_expected(), &method_.server->model());  // x^t
   const auto step = [&](int i) {
     WorkerEnv& env = envs_[static_cast<std::size_t>(i)];
     env.round = t;
@@ -63,11 +64,11 @@ void SimNetwork::run_round(int t) {
 Evaluation SimNetwork::evaluate() {
   const int n = problem_.workers();
   const Vec& x = model();
+  const bool reuse = shared_.kept_at(x);
   sum_.start(n, problem_.dim());
-  for (int i = 0; i < n; ++i) {  // worker order: a deterministic sum
-    measure_share(problem_, *method_.workers[static_cast<std::size_t>(i)], i, x, share_);
-    sum_.add(share_);
-  }
+  for (int i = 0; i < n; ++i)  // worker order: a deterministic sum
+    sum_.add(share_at(problem_, *method_.workers[static_cast<std::size_t>(i)], i, x,
+                      reuse ? shared_.kept(i) : nullptr, share_));
   return sum_.finish(problem_, *method_.server, x);
 }
 

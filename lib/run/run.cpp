@@ -53,6 +53,7 @@ RunResult run_rounds(Network& net, const Objective& problem, const StopRule& sto
     net.run_round(t);
     seconds += std::chrono::duration<double>(clock::now() - start).count();
   };
+  net.expect_evaluation(true);  // row 0
   timed_round(0);
   TraceRow row = make_row(0, net.counters(), net.evaluate(), problem, seconds);
   const double initial_loss = row.loss;
@@ -107,6 +108,9 @@ RunResult run_rounds(Network& net, const Objective& problem, const StopRule& sto
   if (stop_now(row, 0, done)) return *done;
   sink(row);
   for (long long t = 1;; ++t) {
+    // The evaluations known in advance share the round's gradients (Network::expect_evaluation);
+    // the others (a bit budget or time limit reached, an interrupt) measure their own.
+    net.expect_evaluation(t == next_log || stop.target.has_value() || t >= stop.rounds);
     timed_round(static_cast<int>(t));
     // Cheap per-round checks; a full evaluation only on logged rounds or when a target is set.
     const bool model_ok = net.model().allFinite();

@@ -37,7 +37,7 @@ int block_begin(int workers, int ranks, int rank) {
 }
 
 MpiNetwork::MpiNetwork(const Objective& problem, MethodInstance& method, std::uint64_t seed, MPI_Comm comm)
-    : problem_(problem), method_(method), seed_(seed), comm_(comm) {
+    : problem_(problem), method_(method), seed_(seed), shared_(problem), comm_(comm) {
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &ranks_);
   n_ = problem.workers();
@@ -46,7 +46,7 @@ MpiNetwork::MpiNetwork(const Objective& problem, MethodInstance& method, std::ui
   end_ = first_[static_cast<std::size_t>(rank_) + 1];
   envs_.resize(static_cast<std::size_t>(n_));
   for (int i = 0; i < n_; ++i) {
-    envs_[static_cast<std::size_t>(i)].problem = &problem;
+    envs_[static_cast<std::size_t>(i)].problem = &shared_;
     envs_[static_cast<std::size_t>(i)].worker = i;
     envs_[static_cast<std::size_t>(i)].seed = seed;
   }
@@ -58,6 +58,7 @@ MpiNetwork::MpiNetwork(const Objective& problem, MethodInstance& method, std::ui
   counts_.resize(static_cast<std::size_t>(ranks_));
   displs_.resize(static_cast<std::size_t>(ranks_));
   own_.resize(headers_.size());
+  own_shares_.resize(headers_.size());
   const int requested = requested_threads();
   threads_ = requested > 0 ? std::max(1, std::min(requested, end_ - begin_)) : 1;
   note_chosen_threads(threads_);
@@ -109,6 +110,8 @@ void MpiNetwork::run_round(int t) {
     }
     lap(time_down_);
   }
+  // x^t: the server's model on rank 0; elsewhere the replica, i.e. the x of the first gradient
+  shared_.start_round(take_evaluation_expected(), root() ? &method_.server->model() : nullptr);
   // The workers share this rank's model replica: the first apply() of the round decodes the
   // broadcast once (methods/replica.hpp).
   const auto step = [&](int k) {
@@ -197,15 +200,18 @@ Evaluation MpiNetwork::evaluate() {
   x_.resize(d);
   MPI_Bcast(x_.data(), d, MPI_DOUBLE, 0, comm_);
   eval_bytes_ += sizeof(double) * static_cast<std::uint64_t>(d);
-  for (int i = begin_; i < end_; ++i)  // this rank's workers, before the ordered sum
-    measure_share(problem_, *method_.workers[static_cast<std::size_t>(i)], i, x_,
-                  own_[static_cast<std::size_t>(i - begin_)]);
+  const bool reuse = shared_.kept_at(x_);
+  for (int i = begin_; i < end_; ++i) {  // this rank's workers, before the ordered sum
+    const auto k = static_cast<std::size_t>(i - begin_);
+    own_shares_[k] = &share_at(problem_, *method_.workers[static_cast<std::size_t>(i)], i, x_,
+                               reuse ? shared_.kept(i) : nullptr, own_[k]);
+  }
   // The sum travels 0 → 1 → … → P−1 → 0; each rank adds its block, so shares go in in worker order.
   sum_.start(n_, d);
   Vec& acc = sum_.state();
   const int len = static_cast<int>(acc.size());
   if (!root()) MPI_Recv(acc.data(), len, MPI_DOUBLE, rank_ - 1, 0, comm_, MPI_STATUS_IGNORE);
-  for (const WorkerShare& s : own_) sum_.add(s);
+  for (const WorkerShare* s : own_shares_) sum_.add(*s);
   if (ranks_ > 1) MPI_Send(acc.data(), len, MPI_DOUBLE, (rank_ + 1) % ranks_, 0, comm_);
   if (!root()) return {};
   if (ranks_ > 1) {

@@ -58,6 +58,7 @@ class MpiNetwork final : public Network {
   const Objective& problem_;
   MethodInstance& method_;
   std::uint64_t seed_;
+  SharedGradients shared_;  // what this rank's workers see as their problem (WorkerEnv::problem)
   MPI_Comm comm_;
   int rank_ = 0, ranks_ = 1, n_ = 0, begin_ = 0, end_ = 0;
   std::vector<int> first_;  // first worker of each rank, plus n
@@ -70,7 +71,8 @@ class MpiNetwork final : public Network {
   std::vector<std::uint8_t> send_bytes_, recv_bytes_;
   std::vector<int> counts_, displs_;
   Vec x_;
-  std::vector<WorkerShare> own_;  // this rank's workers' shares of an evaluation
+  std::vector<WorkerShare> own_;  // this rank's workers' shares of an evaluation (scratch)
+  std::vector<const WorkerShare*> own_shares_;  // each one's share: kept by shared_ or in own_
   EvaluationSum sum_;
   // Transport accounting (rank 0).
   std::uint64_t payload_up_ = 0, payload_down_ = 0, framing_up_ = 0, framing_down_ = 0, eval_bytes_ = 0;
