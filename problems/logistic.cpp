@@ -206,10 +206,11 @@ double LogisticProblem::loss_grad(int i, const Vec& x, Vec& out) const {
 // rule, z_j = 0 counting as class +1) and the loss, both read from z before it becomes the gradient
 // weights, and then grad()'s weights and product, so the gradient is the method's own bit for bit
 // (what lets a round share it with the evaluation, net/shared_gradients.hpp). The logistic loss is
-// summed vectorized (Eigen's exp and log): softplus(t) = max(t, 0) + log1p(e), e = exp(−|t|), t = −b z,
-// with log1p(e) = log(u) + (e − (u − 1))/u for u = 1 + e rounded (the rounding error of 1 + e,
-// exact, corrects the logarithm to about an ulp; u = 1 gives e), then added in loss_grad's order: it
-// agrees with loss_grad's scalar log1p sum to a few ulps at a fraction of its cost.
+// vectorized (Eigen's exp and log) from the weights' own exponential: softplus(t) = max(t, 0) +
+// log1p(e), t = −b z, e = exp(−|t|) = min(E, 1/E) with E = exp(b z), and log1p(e) = log(u) +
+// (e − (u − 1))/u for u = 1 + e rounded (the rounding error of 1 + e, exact, corrects the logarithm
+// to about an ulp; u = 1 gives e); the per-sample losses are added in loss_grad's order. It agrees
+// with loss_grad's scalar exp/log1p sum to a few ulps at a fraction of its cost.
 Objective::LossGradCount LogisticProblem::loss_grad_count(int i, const Vec& x, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
@@ -219,14 +220,18 @@ Objective::LossGradCount LogisticProblem::loss_grad_count(int i, const Vec& x, V
   double sum = 0;
   if (opts_.loss == LossKind::sigmoid_lsq) {
     for (Index j = 0; j < w.z.size(); ++j) sum += sample_loss(opts_.loss, sample_terms(-w.b[j] * w.z[j]));
+    gradient_weights(w);
   } else {
-    w.t.array() = -w.b.array() * w.z.array();
-    w.e.array() = (-w.t.array().abs()).exp();
+    // E = exp(b z) = exp(−t) once, for both: grad()'s weights −b/(m_i (1 + E)) (the same expression
+    // in two steps, so the same bits) and the loss's e = exp(−|t|) = min(E, 1/E).
+    w.e.array() = (w.b.array() * w.z.array()).exp();
+    w.t.array() = (-w.b.array() * w.z.array()).max(0.0);
+    w.z.array() = (-(1.0 / static_cast<double>(w.z.size())) * w.b.array()) / (1.0 + w.e.array());
+    w.e.array() = w.e.array().min(w.e.array().inverse());
     const auto u = 1.0 + w.e.array();
-    w.e.array() = w.t.array().max(0.0) + u.log() + (w.e.array() - (u - 1.0)) / u;  // the per-sample losses
-    for (Index j = 0; j < w.e.size(); ++j) sum += w.e[j];  // loss_grad's order
+    w.t.array() += u.log() + (w.e.array() - (u - 1.0)) / u;  // the per-sample losses
+    for (Index j = 0; j < w.t.size(); ++j) sum += w.t[j];   // loss_grad's order
   }
-  gradient_weights(w);
   transpose_times_plus_regularizer(w, x, out);
   return {sum * (1.0 / static_cast<double>(w.z.size())) + regularizer(x), correct, samples(i)};
 }
