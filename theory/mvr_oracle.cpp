@@ -86,12 +86,12 @@ std::vector<CheckRow> mvr_oracle_rows(const Objective& problem) {
     r.note = "the problem has no gradient noise (sigma^2 = 0): the oracle complexity in epsilon is not defined";
     return {r};
   }
-  // ε over one decade below ||∇f(x^0)||²/20, 5 points x 3 seeds.
+  // ε over two decades below ||∇f(x^0)||²/20, 5 points x 3 seeds.
   Vec g, gi;
   const Vec x0 = problem.initial_point();
   g = Vec::Zero(problem.dim());
   for (int i = 0; i < problem.workers(); ++i) problem.grad(i, x0, gi), g += gi / problem.workers();
-  const double eps_hi = g.squaredNorm() / 20, eps_lo = eps_hi / 10;
+  const double eps_hi = g.squaredNorm() / 20, eps_lo = eps_hi / 100;
   const OracleFit f = mvr_oracle_fit(problem, eps_lo, eps_hi, 5, 3, 200000);
   r.measured = f.slope;
   r.verdict = f.calls.size() >= 3 && f.slope <= 1.5 + f.half_width ? "pass" : "not-binding";
