@@ -29,9 +29,10 @@ int print_tightness(const std::vector<TightnessTarget>& targets, const Objective
     const TightnessResult r = safe_multiple(plan);
     const auto run = run_safe_multiple(problem, t.method, t.entry->uses_compressor ? comp : "", rounds, seeds);
     const std::string run_text = run ? fmt::format("{:.3g}-{:.3g}", run->safe_multiple, run->fails_at) : "-";
-    const std::string kind = r.exact ? fmt::format("exact over all states, {} instances, {} checks", r.instances, r.checks)
-                                     : fmt::format("{} states, {} checks (no exact form)",
-                                                   plan.model_only ? "hand-written model, sampled" : "sampled", r.checks);
+    std::string kind = r.exact ? fmt::format("exact over all states, {} instances, {} checks", r.instances, r.checks)
+                               : fmt::format("{} states, {} checks (no exact form)",
+                                             plan.model_only ? "hand-written model, sampled" : "sampled", r.checks);
+    if (r.claimed_up_to) kind += fmt::format("; the card claims its potential only up to {:.3g}x", *r.claimed_up_to);
     fmt::print("{:<38} {:<16} {:>11} {:>11.4g} {:>9} {:>6.3g}-{:<6.3g} {:>13}  {}\n", t.method,
                t.entry->uses_compressor ? comp : "-", steps.paper ? fmt::format("{:.4g}", *steps.paper) : "-",
                steps.theory, steps.paper ? fmt::format("{:.3g}", steps.theory / *steps.paper) : "-", r.safe_multiple,
@@ -46,6 +47,7 @@ int print_tightness(const std::vector<TightnessTarget>& targets, const Objective
                    {"exact", r.exact},
                    {"model_only", plan.model_only},
                    {"checks", r.checks},
+                   {"claimed_up_to", r.claimed_up_to ? nlohmann::json(*r.claimed_up_to) : nlohmann::json()},
                    {"run_safe_multiple", run ? nlohmann::json(run->safe_multiple) : nlohmann::json()},
                    {"run_fails_at", run ? nlohmann::json(run->fails_at) : nlohmann::json()}});
   }

@@ -74,9 +74,9 @@ struct PotentialValue {
   double phi = 0, grad_sq = 0, noise = 0;
 };
 PotentialValue potential_of(const TheoremCard& card, const Objective& problem, Replay& r, const std::string& method,
-                            bool with_noise) {
+                            bool with_noise, bool outside_claim) {
   if (card.state_potential) {
-    const FullStatePotential v = full_state_potential(card, problem, r.method, with_noise);
+    const FullStatePotential v = full_state_potential(card, problem, r.method, with_noise, outside_claim);
     if (!v.phi) throw std::logic_error("certificate: the state potential of '" + method + "' does not apply to this run");
     return {*v.phi, v.grad_sq, v.noise};
   }
@@ -97,7 +97,8 @@ class SingleThread {
 
 }  // namespace
 
-CertificateResult one_step_certificate(const OneStepPlan& plan, double factor, int states, std::uint64_t seed) {
+CertificateResult one_step_certificate(const OneStepPlan& plan, double factor, int states, std::uint64_t seed,
+                                       bool outside_claim) {
   SingleThread one_thread;
   TinyProblem problem(plan.dim, plan.workers, plan.rows, seed);
   MethodSetup setup;
@@ -117,7 +118,7 @@ CertificateResult one_step_certificate(const OneStepPlan& plan, double factor, i
     setup.seed = recipe.run_seed;
     auto state = replay(problem, setup, recipe);
     res.gamma = state->method.stepsize;
-    const PotentialValue at_t = potential_of(card, problem, *state, plan.method, true);
+    const PotentialValue at_t = potential_of(card, problem, *state, plan.method, true, outside_claim);
     const double phi0 = at_t.phi, grad_sq = at_t.grad_sq;
     const double phi1 = outcomes.expectation([&](OutcomeEnumerator& e) {
       auto run = replay(problem, setup, recipe);
@@ -125,7 +126,7 @@ CertificateResult one_step_certificate(const OneStepPlan& plan, double factor, i
         OutcomeEnumerator::Scope scope(e);
         run->net->run_round(recipe.warmup + 1);
       }
-      return potential_of(card, problem, *run, plan.method, false).phi;
+      return potential_of(card, problem, *run, plan.method, false, outside_claim).phi;
     });
     res.max_outcomes = std::max(res.max_outcomes, outcomes.paths());
     // The [CERT]'s noise allowance κ σ² (MVR settings; 0 elsewhere) is subtracted.

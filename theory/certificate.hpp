@@ -32,7 +32,9 @@ struct CertificateResult {
 
 // Runs the certificate of `plan` at `factor` times the theory step on `states` random states of the
 // tiny problem of `seed`. Throws std::logic_error when the method reports no potential or makes a
-// draw that cannot be enumerated.
-CertificateResult one_step_certificate(const OneStepPlan& plan, double factor, int states, std::uint64_t seed);
+// draw that cannot be enumerated, or when the card does not claim its potential at this step unless
+// `outside_claim` (power checks: the formula beyond TheoremCard::state_potential_claimed).
+CertificateResult one_step_certificate(const OneStepPlan& plan, double factor, int states, std::uint64_t seed,
+                                       bool outside_claim = false);
 
 }  // namespace commopt

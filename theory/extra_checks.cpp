@@ -1,6 +1,7 @@
 #include "theory/extra_checks.hpp"
 
 #include "theory/cser_checks.hpp"
+#include "theory/mvr_oracle.hpp"
 #include "theory/pl_rate_checks.hpp"
 
 #include <stdexcept>
@@ -34,6 +35,7 @@ const std::vector<ExtraCheck>& extra_checks() {
       {"laq-qgd-identity", false, [](const Objective& p, const ExtraCheckRun& r) { return laq_qgd_identity_rows(p, r.rounds); }},
       {"slaq-laq-identity", false, [](const Objective& p, const ExtraCheckRun& r) { return slaq_laq_identity_rows(p, r.rounds); }},
       {"pl-rate", true, [](const Objective& p, const ExtraCheckRun& r) { return pl_rate_rows(p, r.method, r.compressor, r.rounds); }},
+      {"mvr-oracle", false, [](const Objective& p, const ExtraCheckRun&) { return mvr_oracle_rows(p); }},
       {"laq-rate", true, [](const Objective& p, const ExtraCheckRun& r) { return laq_rate_rows(p, r.method, r.rounds); }},
   };
   return table;

@@ -8,6 +8,7 @@
 
 #include "methods/method.hpp"
 #include "run/job.hpp"
+#include "theory/diana_rate.hpp"
 
 namespace commopt {
 
@@ -51,6 +52,7 @@ void rate_verdict(CheckRow& r, const std::vector<double>& value, const std::vect
 std::vector<CheckRow> pl_rate_rows(const Objective& problem, const std::string& method, const std::string& compressor,
                                    long long rounds) {
   const std::string name = Spec::parse(method, "--method").name();
+  if (name == "diana") return diana_rate_rows(problem, method, compressor, rounds);  // [DERIVED], binding
   CheckRow r{"pl-rate", name == "ef21" ? method + " + " + compressor : method, problem.name(), 0, 0, "", "paper-recalled", ""};
   const ProblemConstants& c = problem.constants();
   if (!(c.mu > 0) || !c.f_star || !problem.convex()) {

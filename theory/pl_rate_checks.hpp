@@ -5,7 +5,8 @@
 //     from the logged Φ = f − f* + (γ/(2θ))G as Ψ = 2Φ − (f − f*).
 //   lag: the card's recalled rate f(x^t) − f* ≤ (1 − (μ/L)(1 − sqrt(Dξ)))^t V^0 at the theory step
 //     γ = (1 − sqrt(Dξ))/L, i.e. ρ = 1 − γμ, with V^0 the logged potential at t = 0.
-// Both rows are paper-recalled, so not binding; `measured` is the worst effective rate
+//   diana: the [DERIVED] strongly convex rate of diana.cpp, binding (theory/diana_rate.hpp).
+// The ef21 and lag rows are paper-recalled, so not binding; `measured` is the worst effective rate
 // max_{t≥1}(value_t/value_0)^{1/t} against ρ. Skipped without μ > 0 and a known f*.
 #pragma once
 #include <string>

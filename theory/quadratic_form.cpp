@@ -41,8 +41,9 @@ class SingleThread {
 // q(p) for one parameter vector, by running the shipped code.
 class FormEvaluator {
  public:
-  FormEvaluator(const OneStepPlan& plan, double factor, std::uint64_t seed, int warmup, TinyShape shape)
-      : problem_(plan.dim, plan.workers, plan.rows, seed, shape), warmup_(warmup), d_(plan.dim), n_(plan.workers) {
+  FormEvaluator(const OneStepPlan& plan, double factor, std::uint64_t seed, int warmup, TinyShape shape, bool outside_claim)
+      : problem_(plan.dim, plan.workers, plan.rows, seed, shape), outside_claim_(outside_claim), warmup_(warmup),
+        d_(plan.dim), n_(plan.workers) {
     setup_.problem = &problem_;
     setup_.method = with_step(plan.method, factor);
     setup_.compressor = Spec::parse(plan.compressor.empty() ? "identity" : plan.compressor, "one-step plan");
@@ -86,9 +87,11 @@ class FormEvaluator {
     problem_.clear_perturbation();
     net_->run_round(warmup_);
     if (card_->state_potential) {  // the card's full-state potential (theory/state_potential.hpp)
-      const FullStatePotential v = full_state_potential(*card_, problem_, method_, false);
+      const FullStatePotential v = full_state_potential(*card_, problem_, method_, false, outside_claim_);
       grad_sq_ = v.grad_sq;
-      return v.phi.value();
+      if (!v.phi) throw std::logic_error("exact one-step check: the card of '" + setup_.method.str() +
+                                         "' does not claim its potential at this step (its conditions fail)");
+      return *v.phi;
     }
     const Evaluation e = net_->evaluate();
     grad_sq_ = e.grad_norm_sq;
@@ -96,12 +99,13 @@ class FormEvaluator {
     return *e.lyapunov;
   }
   double potential() {
-    if (card_->state_potential) return full_state_potential(*card_, problem_, method_, false).phi.value();
+    if (card_->state_potential) return full_state_potential(*card_, problem_, method_, false, outside_claim_).phi.value();
     const Evaluation e = net_->evaluate();
     return *e.lyapunov;
   }
 
   TinyProblem problem_;
+  bool outside_claim_;
   const TheoremCard* card_ = nullptr;
   int warmup_, d_, n_;
   MethodSetup setup_;
@@ -115,10 +119,10 @@ class FormEvaluator {
 }  // namespace
 
 QuadraticFormResult one_step_quadratic_form(const OneStepPlan& plan, double factor, std::uint64_t seed, int warmup,
-                                            TinyShape shape) {
+                                            TinyShape shape, bool outside_claim) {
   if (warmup < 1 || warmup > 3) throw std::invalid_argument("one_step_quadratic_form: warmup must be 1, 2 or 3");
   SingleThread one_thread;
-  FormEvaluator ev(plan, factor, seed, warmup, shape);
+  FormEvaluator ev(plan, factor, seed, warmup, shape, outside_claim);
   const int N = ev.dim();
   QuadraticFormResult r;
   r.dim = N;
@@ -149,11 +153,11 @@ QuadraticFormResult one_step_quadratic_form(const OneStepPlan& plan, double fact
   return r;
 }
 
-ExactOneStep exact_one_step(const OneStepPlan& plan, double factor, int seeds, TinyShape shape) {
+ExactOneStep exact_one_step(const OneStepPlan& plan, double factor, int seeds, TinyShape shape, bool outside_claim) {
   ExactOneStep r;
   for (std::uint64_t seed = 1; seed <= static_cast<std::uint64_t>(seeds); ++seed)
     for (int warmup = 1; warmup <= 2; ++warmup) {
-      const QuadraticFormResult f = one_step_quadratic_form(plan, factor, seed, warmup, shape);
+      const QuadraticFormResult f = one_step_quadratic_form(plan, factor, seed, warmup, shape, outside_claim);
       ++r.families;
       r.gamma = f.gamma;
       r.max_dim = std::max(r.max_dim, f.dim);

@@ -37,9 +37,11 @@ struct QuadraticFormResult {
 };
 
 // The form of `plan` at `factor` times the theory step on the tiny problem of `seed` with
-// `warmup` perturbed rounds (1 <= warmup <= 3).
+// `warmup` perturbed rounds (1 <= warmup <= 3). outside_claim: the card's potential formula also
+// where the card does not claim the inequality (TheoremCard::state_potential_claimed; power rows,
+// tightness); otherwise such a state throws std::logic_error.
 QuadraticFormResult one_step_quadratic_form(const OneStepPlan& plan, double factor, std::uint64_t seed, int warmup,
-                                            TinyShape shape = {});
+                                            TinyShape shape = {}, bool outside_claim = false);
 
 // The check over a family of forms: seeds 1..3 × warmup 1..2 (stops at the first non-linear one).
 struct ExactOneStep {
@@ -52,6 +54,7 @@ struct ExactOneStep {
   double gamma = 0;
   bool nsd() const { return linear && worst_relative_lambda <= 1e-9; }
 };
-ExactOneStep exact_one_step(const OneStepPlan& plan, double factor, int seeds = 3, TinyShape shape = {});
+ExactOneStep exact_one_step(const OneStepPlan& plan, double factor, int seeds = 3, TinyShape shape = {},
+                            bool outside_claim = false);
 
 }  // namespace commopt

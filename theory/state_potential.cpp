@@ -33,7 +33,7 @@ double sample_variance(const Objective& problem, const Vec& z) {
 }
 
 FullStatePotential full_state_potential(const TheoremCard& card, const Objective& problem, const MethodInstance& inst,
-                                        bool with_noise) {
+                                        bool with_noise, bool outside_claim) {
   if (!card.state_potential) throw std::logic_error("method " + card.method + ": the card has no state potential");
   StateView server;
   inst.server->expose(server);
@@ -45,6 +45,7 @@ FullStatePotential full_state_potential(const TheoremCard& card, const Objective
   const StatePotentialInput in{&problem, &server, workers, inst.stepsize, &inst.info};
   FullStatePotential out;
   out.phi = card.state_potential(in);
+  if (!outside_claim && card.state_potential_claimed && !card.state_potential_claimed(in)) out.phi.reset();
   const bool lead = card.state_potential_lead != 0;
   Vec x = server.at("x", "server");
   Vec x_next = x;

@@ -22,10 +22,11 @@ struct FullStatePotential {
 };
 
 // Φ^t of `inst` after its latest round, by the card's state potential (std::logic_error when the
-// card has none). with_noise computes σ² = max_i (1/m_i)Σ_j ||∇f_ij(z) − ∇f_i(z)||² at z = x^t and
+// card has none); nullopt where the card does not claim it (TheoremCard::state_potential_claimed)
+// unless `outside_claim` (the power rows and the tightness bisection read the formula there). with_noise computes σ² = max_i (1/m_i)Σ_j ||∇f_ij(z) − ∇f_i(z)||² at z = x^t and
 // z = x^t − γ g^t by single-row minibatch gradients (tiny problems only: m_i gradients per worker).
 FullStatePotential full_state_potential(const TheoremCard& card, const Objective& problem, const MethodInstance& inst,
-                                        bool with_noise);
+                                        bool with_noise, bool outside_claim = false);
 
 // max_i (1/m_i) Σ_j ||∇f_ij(z) − ∇f_i(z)||²: the one-sample variance σ²(z) (rows drawn uniformly).
 double sample_variance(const Objective& problem, const Vec& z);

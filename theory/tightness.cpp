@@ -11,6 +11,7 @@
 #include "theory/checks.hpp"
 #include "theory/one_step.hpp"
 #include "theory/quadratic_form.hpp"
+#include "methods/state_potential.hpp"
 #include "theory/tiny_problem.hpp"
 
 namespace commopt {
@@ -73,7 +74,7 @@ bool holds(const OneStepPlan& plan, double c, bool& exact, int& checks) {
     const OneStepPlan p = resized(plan, inst.d, inst.n);
     if (exact) {
       ++checks;
-      const ExactOneStep e = exact_one_step(p, c, inst.seeds, inst.shape);
+      const ExactOneStep e = exact_one_step(p, c, inst.seeds, inst.shape, /*outside_claim=*/true);
       if (e.linear) {
         if (!e.nsd()) return false;
         continue;
@@ -83,12 +84,39 @@ bool holds(const OneStepPlan& plan, double c, bool& exact, int& checks) {
     if (inst.shape.condition != 1) continue;  // the sampled certificate has the default shape only
     for (std::uint64_t seed = 1; seed <= 3; ++seed) {
       ++checks;
-      if (one_step_certificate(p, c, 150, seed).violations > 0) return false;
+      if (one_step_certificate(p, c, 150, seed, /*outside_claim=*/true).violations > 0) return false;
     }
   }
   return true;
 }
 }  // namespace
+
+std::optional<double> claimed_up_to(const OneStepPlan& plan) {
+  const TheoremCard& card = find_method(Spec::parse(plan.method, "plan").name()).card;
+  if (!card.state_potential_claimed) return std::nullopt;
+  const TinyProblem problem(plan.dim, plan.workers, plan.rows, 1);
+  auto claimed = [&](double c) {
+    MethodSetup setup;
+    setup.problem = &problem;
+    setup.method = Spec::parse(with_method_param(plan.method, "stepsize", fmt::format("theory*{:.17g}", c)), "plan");
+    setup.compressor = Spec::parse(plan.compressor.empty() ? "identity" : plan.compressor, "plan");
+    setup.value_bits = 64;
+    const MethodInstance inst = make_method(setup);
+    StateView server;
+    inst.server->expose(server);
+    std::vector<StateView> workers(inst.workers.size());
+    for (std::size_t i = 0; i < workers.size(); ++i) inst.workers[i]->expose(workers[i]);
+    return card.state_potential_claimed({&problem, &server, workers, inst.stepsize, &inst.info});
+  };
+  if (!claimed(1)) return 0.0;
+  double lo = 1, hi = 2;
+  while (claimed(hi) && hi < 1e6) lo = hi, hi *= 2;
+  while (hi - lo > 1e-3 * lo) {
+    const double mid = std::sqrt(lo * hi);
+    (claimed(mid) ? lo : hi) = mid;
+  }
+  return lo;
+}
 
 std::string paper_step_note(const OneStepPlan& plan) {
   const auto r = paper_over_theory(plan);
@@ -103,6 +131,7 @@ TightnessResult safe_multiple(const OneStepPlan& plan, double rel_tol) {
   r.method = plan.method;
   r.instances = plan.model_only ? 3 : 7;
   r.paper_over_theory = paper_over_theory(plan);
+  r.claimed_up_to = claimed_up_to(plan);
   double lo = 1, hi = std::max(1.5, plan.power_factor);
   while (!holds(plan, lo, r.exact, r.checks) && lo > 1e-3) hi = lo, lo /= 2;
   while (holds(plan, hi, r.exact, r.checks) && hi < 64) lo = hi, hi *= 2;

@@ -34,7 +34,12 @@ struct TightnessResult {
   int instances = 0;        // tiny instances in the family
   int checks = 0;           // one-step checks run
   std::optional<double> paper_over_theory;  // on the plan's tiny problem
+  // The largest c at which the card still claims its potential (TheoremCard::state_potential_claimed,
+  // on the plan's tiny problem, seed 1); nullopt when the claim has no conditions. The bisection
+  // reads the potential's formula beyond it, so safe_multiple above it is the formula's slack.
+  std::optional<double> claimed_up_to;
 };
+std::optional<double> claimed_up_to(const OneStepPlan& plan);
 
 // Bisection on c in [lo, hi] (hi doubled, up to 64, until it fails; lo halved until it holds) to
 // a relative bracket width `rel_tol`, over the instances (plan.dim, plan.workers) seeds 1..3,

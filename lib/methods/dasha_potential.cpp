@@ -22,7 +22,7 @@
 // (D's coefficient: Lγ²ω/(2n) = cα/4 and (3c/α)L̂²γ²ω/n ≤ cα/4; ∇f's: Lγ/2 + 3cL̂²γ/α ≤ Lγ ≤ 1/2).
 // The shipped worker updates h_i at x^t in round t, so the state after round t is (x^t, g^t, h^{t+1})
 // and Ψ is evaluated at the point round t+1 starts from, x^{t+1} = x^t − γg^t (state_potential_lead
-// = 1). Outside the two conditions the potential is not claimed (nullopt).
+// = 1). Outside the two conditions the inequality is not claimed (TheoremCard::state_potential_claimed).
 #include "methods/dasha_potential.hpp"
 
 #include <cmath>
@@ -117,11 +117,16 @@ void set_dasha_state_potential(TheoremCard& card, DashaPotential which) {
 
 void set_diana_state_potential(TheoremCard& card) {
   card.state_potential_lead = 1;
+  card.state_potential_claimed = [](const StatePotentialInput& in) {
+    const char* m = "diana";
+    const auto& k = in.problem->constants();
+    const double g = in.gamma, w = state_info(in, "omega", m), a = state_info(in, "alpha", m), n = in.problem->workers();
+    return a <= 1 / (1 + w) && 2 * k.L * g <= 1 && 12 * w * k.L_hat * k.L_hat * g * g <= n * a * a;
+  };
   card.state_potential = [](const StatePotentialInput& in) -> std::optional<double> {
     const char* m = "diana";
     const auto& k = in.problem->constants();
     const double g = in.gamma, w = state_info(in, "omega", m), a = state_info(in, "alpha", m), n = in.problem->workers();
-    if (!(a <= 1 / (1 + w)) || 2 * k.L * g > 1 || 12 * w * k.L_hat * k.L_hat * g * g > n * a * a) return std::nullopt;
     const EstimatorTerms t = estimator_terms(in, nullptr, "h", /*lead=*/true);
     return t.gap + 2 * k.L * g * g * w / (n * a) * t.dev_hf;
   };

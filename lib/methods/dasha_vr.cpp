@@ -216,6 +216,7 @@ MethodEntry dasha_mvr_entry() {
   };
   set_dasha_state_potential(c, DashaPotential::dasha_mvr);
   e.check.runs = {{"", "randk[k={k}]"}};
+  e.check.extra = {"mvr-oracle"};  // oracle calls against epsilon vs the theorem's 3/2 (theory/mvr_oracle.hpp)
   // The sigma^2 allowance (card.state_potential_noise) makes 4x violations rare, so the power check runs at 6x.
   e.check.one_step = OneStepPlan{.method = kName, .compressor = "randk[k=1]", .power_factor = 6,
                                  .dim = 3, .workers = 2, .rows = 2};

@@ -77,6 +77,11 @@ struct TheoremCard {
   // 1: Φ^t is the potential of the state round t+1 starts from (it reads x^{t+1} = x^t − γ g^t), so
   // its descent term is (γ/2)||∇f(x^{t+1})||² (DIANA, whose shifts are updated at x^t); 0: at x^t.
   int state_potential_lead = 0;
+  // Where the card claims the one-step inequality of its state potential (empty: wherever the
+  // potential is defined), e.g. DIANA's [DERIVED] Ψ needs 2Lγ ≤ 1 and 12ωL̂²γ² ≤ nα². Outside it Φ is
+  // still computed for the power rows and `check --tightness` (the formula at larger steps), but no
+  // binding check is made there: the certificate at the checked step requires the claim.
+  std::function<bool(const StatePotentialInput&)> state_potential_claimed;
 };
 
 // The exact one-step certificate of the theorem (theory/certificate.hpp): E[Φ^{t+1} | state] −
@@ -93,6 +98,9 @@ struct OneStepPlan {
   // check says so in its row). No plan needs it since the DASHA family's h-terms come from the full
   // state (TheoremCard::state_potential); kept for a method whose state cannot be shown.
   bool model_only = false;
+  // The potential's provenance when it differs from the card's theorem (DIANA: the step size is
+  // paper-recalled, the potential certified here is [DERIVED]); empty: the card's provenance.
+  std::optional<Provenance> provenance = std::nullopt;
 };
 
 // One run of `commopt check`: a method spec and its compressor ("" = the entry's default);
