@@ -48,12 +48,7 @@ std::vector<double> diana_psi_run(const Objective& problem, const Vec& x_star, c
   std::vector<StateView> workers(static_cast<std::size_t>(n));
   for (long long t = 0; t < rounds; ++t) {
     net.run_round(static_cast<int>(t));
-    server.clear();
-    inst.server->expose(server);
-    for (int i = 0; i < n; ++i) {
-      workers[static_cast<std::size_t>(i)].clear();
-      inst.workers[static_cast<std::size_t>(i)]->expose(workers[static_cast<std::size_t>(i)]);
-    }
+    expose_state(inst, server, workers);
     // After round t the server holds x^t and g^t, the workers h_i^{t+1}: Ψ_{t+1} at x^{t+1} = x^t − γ g^t.
     const Vec x_next = server.at("x", "the diana server") - gamma * server.at("g", "the diana server");
     out.push_back(psi(x_next, [&](int i) { return workers[static_cast<std::size_t>(i)].at("h", "a diana worker"); }));

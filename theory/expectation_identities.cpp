@@ -11,6 +11,7 @@
 #include "methods/method.hpp"
 #include "net/network.hpp"
 #include "net/worker_pool.hpp"
+#include "theory/exact_setup.hpp"
 #include "theory/outcome_enumerator.hpp"
 #include "theory/tiny_problem.hpp"
 
@@ -71,12 +72,7 @@ struct Replay {
   std::unique_ptr<SimNetwork> net;
   StateView server;
   std::vector<StateView> workers;
-  void expose() {
-    server.clear();
-    inst.server->expose(server);
-    workers.assign(inst.workers.size(), StateView{});
-    for (std::size_t i = 0; i < inst.workers.size(); ++i) inst.workers[i]->expose(workers[i]);
-  }
+  void expose() { expose_state(inst, server, workers); }
 };
 
 // Rounds 0, 1 on gradients perturbed at the recipe's scales, round 2 exact: the state.

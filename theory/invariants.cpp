@@ -68,12 +68,7 @@ InvariantRun run_invariants(const Objective& problem, const MethodEntry& entry, 
   };
   for (long long t = 0; t <= rounds; ++t) {
     net.run_round(static_cast<int>(t));
-    server.clear();
-    inst.server->expose(server);
-    for (int i = 0; i < n; ++i) {
-      workers[static_cast<std::size_t>(i)].clear();
-      inst.workers[static_cast<std::size_t>(i)]->expose(workers[static_cast<std::size_t>(i)]);
-    }
+    expose_state(inst, server, workers);
     for (std::size_t k = 0; k < k_inv; ++k) {
       const Residual r = entry.invariants[k].residual(input(server, workers, static_cast<int>(t)));
       if (!r.applies) continue;

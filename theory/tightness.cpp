@@ -9,6 +9,7 @@
 #include "methods/method.hpp"
 #include "theory/certificate.hpp"
 #include "theory/checks.hpp"
+#include "theory/exact_setup.hpp"
 #include "theory/one_step.hpp"
 #include "theory/quadratic_form.hpp"
 #include "methods/state_potential.hpp"
@@ -103,9 +104,8 @@ std::optional<double> claimed_up_to(const OneStepPlan& plan) {
     setup.value_bits = 64;
     const MethodInstance inst = make_method(setup);
     StateView server;
-    inst.server->expose(server);
-    std::vector<StateView> workers(inst.workers.size());
-    for (std::size_t i = 0; i < workers.size(); ++i) inst.workers[i]->expose(workers[i]);
+    std::vector<StateView> workers;
+    expose_state(inst, server, workers);
     return card.state_potential_claimed({&problem, &server, workers, inst.stepsize, &inst.info});
   };
   if (!claimed(1)) return 0.0;
