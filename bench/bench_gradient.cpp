@@ -146,6 +146,9 @@ void register_round_benchmarks();  // bench_rounds.cpp
 }
 
 int main(int argc, char** argv) {
+  // As the CLI (cli/main.cpp): Eigen's own OpenMP products would run the sparse products on a
+  // spin-waiting team, and the CPU-time counters would count it; every benchmark here is 1 thread.
+  Eigen::setNbThreads(1);
   register_touched_columns();
   commopt::bench::register_round_benchmarks();
   benchmark::Initialize(&argc, argv);
