@@ -26,9 +26,7 @@ double mean_abs(const double* x, int n) {
   return scaled;
 }
 
-namespace {
-// acc[0, n) += ±v by the next n sign bits of r.
-void add_signed(BitReader& r, int n, double v, double* acc) {
+void add_sign_bits(BitReader& r, int n, double v, double* acc) {
   const double signed_v[2] = {v, -v};  // indexed by the sign bit: branch-free on random signs
   for (int base = 0; base < n; base += 64) {
     const int m = std::min(64, n - base);
@@ -36,7 +34,6 @@ void add_signed(BitReader& r, int n, double v, double* acc) {
     for (int j = 0; j < m; ++j) acc[base + j] += signed_v[(word >> j) & 1u];
   }
 }
-}  // namespace
 
 void put_sign_bits(const double* x, int n, bool zero_negative, BitWriter& w) {
   for (int base = 0; base < n; base += 64) {
@@ -79,7 +76,7 @@ void SignCompressor::add_decoded(const Message& m, double scale, Vec& acc) const
   check_message_bits(m, static_cast<std::uint64_t>(d_), "sign");
   check_input_size(acc, d_, "sign");
   BitReader r = m.reader();
-  add_signed(r, d_, scale, acc.data());
+  add_sign_bits(r, d_, scale, acc.data());
 }
 
 CompressorConstants SignCompressor::constants() const { return CompressorConstants{}; }
@@ -119,7 +116,7 @@ void BlockSignCompressor::add_decoded(const Message& m, double scale, Vec& acc) 
   signs.skip(sizes_.size() * static_cast<std::uint64_t>(codec_.bits));
   int begin = 0;
   for (int n : sizes_) {
-    add_signed(signs, n, scale * codec_.get(scales), acc.data() + begin);
+    add_sign_bits(signs, n, scale * codec_.get(scales), acc.data() + begin);
     begin += n;
   }
 }

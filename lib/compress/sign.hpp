@@ -77,5 +77,8 @@ double mean_abs(const double* x, int n);
 
 // Writes the sign bits of x[begin, begin + n) (1 = sent as −1), 64 at a time.
 void put_sign_bits(const double* x, int n, bool zero_negative, BitWriter& w);
+// acc[0, n) += v or −v by the next n bits of r (1 = −v), 64 bits per read: the same sums, in the
+// same order, as n calls of r.get_bit().
+void add_sign_bits(BitReader& r, int n, double v, double* acc);
 
 }  // namespace commopt

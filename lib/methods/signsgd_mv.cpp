@@ -66,7 +66,7 @@ class VoteCodec final : public Compressor {
         if (r.get_bit()) acc[j] += signs.get_bit() ? -scale : scale;
       return;
     }
-    for (int j = 0; j < d_; ++j) acc[j] += r.get_bit() ? -scale : scale;
+    add_sign_bits(r, d_, scale, acc.data());  // acc[j] += bit j ? −scale : scale, 64 bits per read
   }
 
  private:
