@@ -153,18 +153,14 @@ void MpiNetwork::run_round(int t) {
 }
 
 void MpiNetwork::gather_up() {
-  // This rank's frame: its workers' headers, then its RankFrame; their payloads (rank 0's stay in
-  // ups_ and are not sent).
-  send_bytes_.clear();
+  // Every rank's frame (its workers' headers, then its RankFrame) to rank 0 in one MPI_Gatherv.
   std::uint8_t* frame = frame_.data();
   for (int i = begin_; i < end_; ++i) {
     const Message& up = ups_[static_cast<std::size_t>(i)];
+    if (up.sent) (void)checked_bytes(up, "upload");
     const Header h{up.bits, flags_of(up), up.shared_key, envs_[static_cast<std::size_t>(i)].grad_evals};
     std::memcpy(frame, &h, sizeof h);
     frame += sizeof h;
-    if (!up.sent) continue;
-    const std::uint8_t* p = checked_bytes(up, "upload");
-    if (!root()) send_bytes_.insert(send_bytes_.end(), p, p + payload_bytes(up));
   }
   const RankFrame mine{compute_this_round_, clocks()};
   std::memcpy(frame, &mine, sizeof mine);
@@ -176,58 +172,59 @@ void MpiNetwork::gather_up() {
   }
   gatherv(frame_.data(), static_cast<int>(frame_.size()), root() ? all_frames_.data() : nullptr, counts_.data(),
           displs_.data(), 0, comm_);
-  int total = 0;
-  if (root()) {
-    framing_up_ += all_frames_.size();
-    double slowest = 0;
-    for (int r = 0; r < ranks_; ++r) {
-      const auto ur = static_cast<std::size_t>(r);
-      const std::uint8_t* block = all_frames_.data() + displs_[ur];
-      int bytes = 0;
-      for (int i = first_[ur]; i < first_[ur + 1]; ++i) {
-        Header& h = all_headers_[static_cast<std::size_t>(i)];
-        std::memcpy(&h, block + static_cast<std::size_t>(i - first_[ur]) * sizeof(Header), sizeof h);
-        if (r > 0 && (h.flags & 1u)) bytes += static_cast<int>((h.bits + 7) / 8);
-      }
-      RankFrame rf{};
-      std::memcpy(&rf, block + static_cast<std::size_t>(first_[ur + 1] - first_[ur]) * sizeof(Header), sizeof rf);
-      slowest = std::max(slowest, rf.compute_seconds);
-      rank_clocks_[ur] = rf.clocks;
-      counts_[ur] = bytes;
-      displs_[ur] = total;
-      total += bytes;
+  // The payloads: one message per sent upload, from the worker's bytes straight into rank 0's
+  // Message (no packing; messages from one rank match in the order posted). Rank 0's stay in place.
+  requests_.clear();
+  constexpr int kPayloadTag = 1;
+  if (!root()) {
+    for (int i = begin_; i < end_; ++i) {
+      Message& up = ups_[static_cast<std::size_t>(i)];
+      if (!up.sent) continue;
+      requests_.emplace_back();
+      MPI_Isend(up.bytes.data(), static_cast<int>(up.bytes.size()), MPI_BYTE, 0, kPayloadTag, comm_, &requests_.back());
     }
-    time_slowest_ += slowest;
-    recv_bytes_.resize(static_cast<std::size_t>(total));
+    wait_all(requests_);
+    return;
   }
-  gatherv(send_bytes_.data(), static_cast<int>(send_bytes_.size()), root() ? recv_bytes_.data() : nullptr,
-          counts_.data(), displs_.data(), 0, comm_);
-  if (!root()) return;
-  payload_up_ += static_cast<std::uint64_t>(total);
-  for (int i = begin_; i < end_; ++i)  // rank 0's own payloads stay where they are
-    if (ups_[static_cast<std::size_t>(i)].sent) payload_in_place_ += payload_bytes(ups_[static_cast<std::size_t>(i)]);
-  counters_.participants = 0;
-  std::size_t offset = 0;
-  for (int i = 0; i < n_; ++i) {
-    const Header& h = all_headers_[static_cast<std::size_t>(i)];
-    Message& up = ups_[static_cast<std::size_t>(i)];
-    const bool sent = (h.flags & 1u) != 0;
-    if (i >= end_) {  // another rank's worker (rank 0's own messages are already in place)
-      const std::size_t nb = sent ? static_cast<std::size_t>((h.bits + 7) / 8) : 0;
+  framing_up_ += all_frames_.size();
+  double slowest = 0;
+  for (int r = 0; r < ranks_; ++r) {
+    const auto ur = static_cast<std::size_t>(r);
+    const std::uint8_t* block = all_frames_.data() + displs_[ur];
+    for (int i = first_[ur]; i < first_[ur + 1]; ++i) {
+      Header& h = all_headers_[static_cast<std::size_t>(i)];
+      std::memcpy(&h, block + static_cast<std::size_t>(i - first_[ur]) * sizeof(Header), sizeof h);
+      Message& up = ups_[static_cast<std::size_t>(i)];
+      if (r == 0) {  // rank 0's own worker: its message is already in place
+        if (up.sent) payload_in_place_ += payload_bytes(up);
+        continue;
+      }
       up.bits = h.bits;
       set_flags(up, h.flags);
       up.shared_key = h.shared_key;
-      up.bytes.assign(recv_bytes_.begin() + static_cast<std::ptrdiff_t>(offset),
-                      recv_bytes_.begin() + static_cast<std::ptrdiff_t>(offset + nb));
-      offset += nb;
+      up.bytes.resize(up.sent ? payload_bytes(up) : 0);
+      if (!up.sent) continue;
+      payload_up_ += up.bytes.size();
+      requests_.emplace_back();
+      MPI_Irecv(up.bytes.data(), static_cast<int>(up.bytes.size()), MPI_BYTE, r, kPayloadTag, comm_, &requests_.back());
     }
-    if (sent) {
+    RankFrame rf{};
+    std::memcpy(&rf, block + static_cast<std::size_t>(first_[ur + 1] - first_[ur]) * sizeof(Header), sizeof rf);
+    slowest = std::max(slowest, rf.compute_seconds);
+    rank_clocks_[ur] = rf.clocks;
+  }
+  time_slowest_ += slowest;
+  counters_.participants = 0;
+  for (int i = 0; i < n_; ++i) {
+    const Header& h = all_headers_[static_cast<std::size_t>(i)];
+    if (h.flags & 1u) {
       counters_.bits_up[static_cast<std::size_t>(i)] += h.bits;
       ++counters_.participants;
       ++counters_.messages_up;
     }
     counters_.grad_evals[static_cast<std::size_t>(i)] = h.grad_evals;
   }
+  wait_all(requests_);
 }
 
 Evaluation MpiNetwork::evaluate() {

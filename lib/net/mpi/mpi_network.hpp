@@ -3,9 +3,11 @@
 //   down: MPI_Bcast of the broadcast's header (24 bytes: bits; sent flag, index coding and sender;
 //         shared key), then of its ceil(bits/8) payload bytes;
 //   up:   MPI_Gatherv of one 32-byte header per worker (the same fields, plus the worker's
-//         cumulative sample gradients) and one 16-byte frame per rank (its workers' compute seconds
-//         in the round, its CPU seconds so far: the overhead figures below), then MPI_Gatherv of
-//         the sent messages' payloads, ceil(bits/8) bytes each; rank 0's own stay in place.
+//         cumulative sample gradients) and one 32-byte frame per rank (its workers' compute seconds
+//         in the round, its CPU and MPI time so far: the overhead figures below), then one message
+//         per sent upload, from the worker's bytes into rank 0's Message, ceil(bits/8) bytes
+//         (no packing); rank 0's own uploads stay in place.
+// Every wait is asleep between polls (net/mpi/mpi_wait.hpp).
 // The header carries Message's transport metadata (never counted in bits; see message.hpp).
 // The payload bytes are the encoder's bytes, so the bit counters are the simulator's; the headers
 // are counted separately (transport_stats()). evaluate() broadcasts x^t, every rank measures its
@@ -84,8 +86,8 @@ class MpiNetwork final : public Network {
   // Scratch reused every round (no allocation once grown).
   std::vector<Header> all_headers_;             // rank 0: every worker's, unpacked
   std::vector<std::uint8_t> frame_, all_frames_;  // this rank's headers + RankFrame; rank 0: all ranks'
-  std::vector<std::uint8_t> send_bytes_, recv_bytes_;
   std::vector<int> counts_, displs_;
+  std::vector<MPI_Request> requests_;
   Vec x_;
   std::vector<WorkerShare> own_;  // this rank's workers' shares of an evaluation (scratch)
   std::vector<const WorkerShare*> own_shares_;  // each one's share: kept by shared_ or in own_

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <string>
 #include <ctime>
+#include <string>
 #include <thread>
 
 #include <sys/prctl.h>
@@ -48,26 +48,46 @@ struct Timed {
     ++spent.calls;
   }
 };
+
+// Between two polls of a wait that began at `start`: nothing for kPoll, then a sleep of 1/8 of
+// the time waited, within [kMinSleep, kMaxSleep].
+void pause_after(clock::time_point start) {
+  const auto waited = clock::now() - start;
+  if (waited < kPoll) return;
+  // Sleeps end within 1 µs of their time instead of Linux's default 50 µs timer slack.
+  static const bool precise = prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL) == 0;
+  (void)precise;
+  std::this_thread::sleep_for(std::clamp(std::chrono::duration_cast<microseconds>(waited / 8), kMinSleep, kMaxSleep));
+}
 }  // namespace
 
 const MpiTime& mpi_time() { return spent; }
 
 void wait_for(MPI_Request& request) {
-  if (mpi_wait_policy() == MpiWait::poll) {
+  if (polling()) {
     MPI_Wait(&request, MPI_STATUS_IGNORE);
     return;
   }
-  // Sleeps end within 1 µs of their time instead of Linux's default 50 µs timer slack.
-  static const bool precise = prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL) == 0;
-  (void)precise;
   const auto start = clock::now();
-  int done = 0;
-  for (;;) {
+  for (int done = 0;;) {
     MPI_Test(&request, &done, MPI_STATUS_IGNORE);
     if (done) return;
-    const auto waited = clock::now() - start;
-    if (waited < kPoll) continue;
-    std::this_thread::sleep_for(std::clamp(std::chrono::duration_cast<microseconds>(waited / 8), kMinSleep, kMaxSleep));
+    pause_after(start);
+  }
+}
+
+void wait_all(std::vector<MPI_Request>& requests) {
+  const Timed timed;
+  const int count = static_cast<int>(requests.size());
+  if (polling()) {
+    MPI_Waitall(count, requests.data(), MPI_STATUSES_IGNORE);
+    return;
+  }
+  const auto start = clock::now();
+  for (int done = 0;;) {
+    MPI_Testall(count, requests.data(), &done, MPI_STATUSES_IGNORE);
+    if (done) return;
+    pause_after(start);
   }
 }
 

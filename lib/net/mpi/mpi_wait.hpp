@@ -10,6 +10,8 @@
 // COMMOPT_MPI_WAIT=poll in the environment makes the calls below Open MPI's blocking ones (its own
 // polling, as before; for comparisons).
 #pragma once
+#include <vector>
+
 #include <mpi.h>
 
 namespace commopt {
@@ -30,6 +32,9 @@ const MpiTime& mpi_time();
 void wait_for(MPI_Request& request);
 
 // Blocking collectives and point-to-point calls (tag 0): nonblocking ones completed by wait_for().
+// Completes every request (MPI_Waitall under poll).
+void wait_all(std::vector<MPI_Request>& requests);
+
 void barrier(MPI_Comm comm);
 void bcast(void* data, int count, MPI_Datatype type, int root, MPI_Comm comm);
 void gatherv(const void* send, int send_count, void* recv, const int* counts, const int* displs, int root,
