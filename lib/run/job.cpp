@@ -115,6 +115,7 @@ JobResult run_job(const Objective& problem, const JobSpec& spec, const JobBacken
   meta["message"] = result.run.message;
   meta["rounds"] = result.run.rounds;
   meta["seconds"] = result.run.seconds;
+  meta["cpu_seconds"] = result.run.cpu_seconds;  // this process's; under MPI, rank 0's (mpi.cpu_time: all ranks')
   if (backend.finish_meta) backend.finish_meta(meta);
   if (writer) {
     writer->finish();

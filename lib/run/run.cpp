@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -40,6 +41,12 @@ TraceRow make_row(long long t, const Counters& c, const Evaluation& e, const Obj
   return r;
 }
 
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 bool finite(const TraceRow& r) { return std::isfinite(r.loss) && std::isfinite(r.grad_norm_sq); }
 
 }  // namespace
@@ -47,11 +54,13 @@ bool finite(const TraceRow& r) { return std::isfinite(r.loss) && std::isfinite(r
 RunResult run_rounds(Network& net, const Objective& problem, const StopRule& stop, const LogGrid& grid,
                      const RowSink& sink, const RoundTick& tick) {
   using clock = std::chrono::steady_clock;
-  double seconds = 0;
+  double seconds = 0, cpu_seconds = 0;
   auto timed_round = [&](int t) {
     const auto start = clock::now();
+    const double cpu_start = process_cpu_seconds();
     net.run_round(t);
     seconds += std::chrono::duration<double>(clock::now() - start).count();
+    cpu_seconds += process_cpu_seconds() - cpu_start;
   };
   net.expect_evaluation(true);  // row 0
   timed_round(0);
@@ -69,6 +78,7 @@ RunResult run_rounds(Network& net, const Objective& problem, const StopRule& sto
     result.message = std::move(message);
     result.rounds = r.round;
     result.seconds = seconds;
+    result.cpu_seconds = cpu_seconds;
     result.last = r;
     return result;
   };

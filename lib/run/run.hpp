@@ -34,6 +34,7 @@ struct RunResult {
   std::string message;   // one line for the summary
   long long rounds = 0;  // rounds run after the initialization
   double seconds = 0;    // the method's own time
+  double cpu_seconds = 0;  // the process's CPU time over the same rounds (all its threads)
   TraceRow last;
 };
 

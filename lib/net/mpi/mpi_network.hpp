@@ -3,8 +3,11 @@
 //   down: MPI_Bcast of the broadcast's header (24 bytes: bits; sent flag, index coding and sender;
 //         shared key), then of its ceil(bits/8) payload bytes;
 //   up:   MPI_Gatherv of one 32-byte header per worker (the same fields, plus the worker's
-//         cumulative sample gradients), then MPI_Gatherv of the sent messages' payloads,
-//         ceil(bits/8) bytes each.
+//         cumulative sample gradients) and one 32-byte frame per rank (its workers' compute seconds
+//         in the round, its CPU and MPI time so far: the overhead figures below), then one message
+//         per sent upload, from the worker's bytes into rank 0's Message, ceil(bits/8) bytes
+//         (no packing); rank 0's own uploads stay in place.
+// Every wait is asleep between polls (net/mpi/mpi_wait.hpp).
 // The header carries Message's transport metadata (never counted in bits; see message.hpp).
 // The payload bytes are the encoder's bytes, so the bit counters are the simulator's; the headers
 // are counted separately (transport_stats()). evaluate() broadcasts x^t, every rank measures its
@@ -40,8 +43,8 @@ class MpiNetwork final : public Network {
   bool agree(bool flag) override;
   bool root() const { return rank_ == 0; }
   // Bytes handed to MPI for the method's messages (payload) and for the headers (framing), and
-  // for evaluation (model broadcast and the reduction), all ranks together, and where rank 0's
-  // round time went; meaningful on rank 0.
+  // for evaluation (model broadcast and the reduction), all ranks together, and where the rounds'
+  // time went (round_time below); meaningful on rank 0.
   nlohmann::json transport_stats() const;
 
  private:
@@ -52,6 +55,20 @@ class MpiNetwork final : public Network {
     double grad_evals;
   };
   static_assert(sizeof(Header) == 32);
+  struct Clocks {  // since the network was built, evaluations excluded:
+    double cpu = 0;       // the process's CPU time (all threads)
+    double mpi_cpu = 0;   // the CPU time and wall time of its main thread inside MPI calls
+    double mpi_wall = 0;  // (net/mpi/mpi_wait.hpp: mpi_time())
+    static Clocks now();
+    Clocks operator-(const Clocks& o) const { return {cpu - o.cpu, mpi_cpu - o.mpi_cpu, mpi_wall - o.mpi_wall}; }
+    Clocks operator+(const Clocks& o) const { return {cpu + o.cpu, mpi_cpu + o.mpi_cpu, mpi_wall + o.mpi_wall}; }
+  };
+  struct RankFrame {  // one rank's timing, after its workers' headers
+    double compute_seconds;  // its workers' apply + upload in this round (wall)
+    Clocks clocks;           // its Clocks so far (clocks() below)
+  };
+  static_assert(sizeof(RankFrame) == 32);
+  Clocks clocks() const { return Clocks::now() - start_ - in_evaluations_; }
   void broadcast_down(int t);
   void gather_up();
 
@@ -67,18 +84,25 @@ class MpiNetwork final : public Network {
   Message down_;
   Counters counters_;
   // Scratch reused every round (no allocation once grown).
-  std::vector<Header> headers_, all_headers_;
-  std::vector<std::uint8_t> send_bytes_, recv_bytes_;
+  std::vector<Header> all_headers_;             // rank 0: every worker's, unpacked
+  std::vector<std::uint8_t> frame_, all_frames_;  // this rank's headers + RankFrame; rank 0: all ranks'
   std::vector<int> counts_, displs_;
+  std::vector<MPI_Request> requests_;
   Vec x_;
   std::vector<WorkerShare> own_;  // this rank's workers' shares of an evaluation (scratch)
   std::vector<const WorkerShare*> own_shares_;  // each one's share: kept by shared_ or in own_
   EvaluationSum sum_;
   // Transport accounting (rank 0).
-  std::uint64_t payload_up_ = 0, payload_down_ = 0, framing_up_ = 0, framing_down_ = 0, eval_bytes_ = 0;
+  std::uint64_t payload_up_ = 0, payload_in_place_ = 0, payload_down_ = 0, framing_up_ = 0, framing_down_ = 0, eval_bytes_ = 0;
   // Where rank 0's round time goes: its workers, the server, the broadcast, the gather (the
-  // latter two include waiting for the other ranks).
+  // latter two include waiting for the other ranks). The overhead of a round is its wall time
+  // on rank 0 less the server's time and the slowest rank's compute (the round's critical path
+  // without MPI): time_round_ − time_server_ − time_slowest_.
   double time_workers_ = 0, time_server_ = 0, time_down_ = 0, time_up_ = 0;
+  double time_round_ = 0, time_slowest_ = 0, compute_this_round_ = 0;
+  long long rounds_ = 0;
+  Clocks start_, in_evaluations_;
+  std::vector<Clocks> rank_clocks_;  // rank 0: each rank's, as last received
   int threads_ = 1;
   std::unique_ptr<WorkerPool> pool_;  // null when threads_ == 1
 };

@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "net/mpi/mpi_network.hpp"
+#include "net/mpi/mpi_wait.hpp"
 
 namespace commopt {
 
@@ -32,7 +33,10 @@ struct MpiSession {
     int provided = 0;
     MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
   }
-  ~MpiSession() { MPI_Finalize(); }
+  ~MpiSession() {
+    barrier(MPI_COMM_WORLD);  // the ranks wait for rank 0's output here, asleep (MPI_Finalize polls)
+    MPI_Finalize();
+  }
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
 };
@@ -61,12 +65,12 @@ void agree_on(const std::function<void()>& step, MPI_Comm comm) {
   }
   const int mine = error.empty() ? INT_MAX : rank;
   int first = INT_MAX;
-  MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
+  allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
   if (first == INT_MAX) return;
   int header[2] = {static_cast<int>(error.size()), code};
-  MPI_Bcast(header, 2, MPI_INT, first, comm);
+  bcast(header, 2, MPI_INT, first, comm);
   error.resize(static_cast<std::size_t>(header[0]));
-  MPI_Bcast(error.data(), header[0], MPI_CHAR, first, comm);
+  bcast(error.data(), header[0], MPI_CHAR, first, comm);
   throw RankFailure{first, error, header[1]};
 }
 
@@ -128,9 +132,9 @@ std::optional<ProblemConstants> share_constants(const Objective* root_problem, M
       },
       comm);
   unsigned long long size = bytes.size();
-  MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, comm);
+  bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, comm);
   bytes.resize(size);
-  MPI_Bcast(bytes.data(), static_cast<int>(size), MPI_BYTE, 0, comm);
+  bcast(bytes.data(), static_cast<int>(size), MPI_BYTE, 0, comm);
   if (rank == 0) return std::nullopt;
   return unpack(bytes);
 }
