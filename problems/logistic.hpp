@@ -95,7 +95,7 @@ class LogisticProblem final : public Objective {
     Csr A;          // m_i × dim, row-major
     Vec b;          // ±1
     mutable Vec z;  // scratch of size m_i: this worker's calls run on one thread at a time
-    mutable Vec t, e;  // loss_grad_count's scratch of size m_i: t = −b z, e = exp(−|t|)
+    mutable Vec e;  // loss_grad_count's scratch of size m_i: E = exp(b z)
     mutable Vec u, gu;  // softmax scratch of size p: u = W_{:,1} − W_{:,0} and the gradient in u
     // The distinct columns A_i uses, ascending, when the touched-columns gradient pays
     // (touched_columns_pay); empty otherwise (and always for softmax).
