@@ -76,6 +76,7 @@ LogisticProblem::LogisticProblem(std::shared_ptr<const LibsvmData> data, int wor
     w.A = gather_rows(data->A, rows, opts.bias);
     w.b.resize(static_cast<Index>(rows.size()));
     for (std::size_t j = 0; j < rows.size(); ++j) w.b[static_cast<Index>(j)] = data->b[rows[j]];
+    w.unit_values = unit_values(w.A);
     w.z.resize(static_cast<Index>(rows.size()));
     w.e.resize(static_cast<Index>(rows.size()));
     if (opts.loss == LossKind::softmax) {
@@ -138,8 +139,7 @@ void LogisticProblem::add_regularizer_grad_touched(const Worker& w, const Vec& x
 
 void LogisticProblem::transpose_times_plus_regularizer(const Worker& w, const Vec& x, Vec& out) const {
   if (w.touched.empty()) {
-    Vec& g = grad_target(w, out);
-    g.noalias() = w.A.transpose() * w.z;
+    csr_transpose_times(w.A, w.z, grad_target(w, out), w.unit_values);
     lift_grad(w, out);
     add_regularizer_grad(x, out);
     return;
@@ -179,7 +179,7 @@ void LogisticProblem::lift_grad(const Worker& w, Vec& out) const {
 double LogisticProblem::loss(int i, const Vec& x) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
-  csr_times(w.A, data_point(w, x), w.z);
+  csr_times(w.A, data_point(w, x), w.z, w.unit_values);
   double sum = 0;
   for (Index j = 0; j < w.z.size(); ++j) sum += sample_loss(opts_.loss, sample_terms(-w.b[j] * w.z[j]));
   return sum / static_cast<double>(w.z.size()) + regularizer(x);
@@ -190,7 +190,7 @@ double LogisticProblem::loss(int i, const Vec& x) const {
 double LogisticProblem::loss_grad(int i, const Vec& x, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
-  csr_times(w.A, data_point(w, x), w.z);
+  csr_times(w.A, data_point(w, x), w.z, w.unit_values);
   const double inv_m = 1.0 / static_cast<double>(w.z.size());
   double sum = 0;
   for (Index j = 0; j < w.z.size(); ++j) {
@@ -215,7 +215,7 @@ double LogisticProblem::loss_grad(int i, const Vec& x, Vec& out) const {
 Objective::LossGradCount LogisticProblem::loss_grad_count(int i, const Vec& x, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
-  csr_times(w.A, data_point(w, x), w.z);
+  csr_times(w.A, data_point(w, x), w.z, w.unit_values);
   const long correct = count_correct(w.z, w.b);
   double sum = 0;
   if (opts_.loss == LossKind::sigmoid_lsq) {
@@ -252,7 +252,7 @@ void LogisticProblem::gradient_weights(const Worker& w) const {
 void LogisticProblem::grad(int i, const Vec& x, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
-  csr_times(w.A, data_point(w, x), w.z);
+  csr_times(w.A, data_point(w, x), w.z, w.unit_values);
   gradient_weights(w);
   transpose_times_plus_regularizer(w, x, out);
 }

@@ -94,6 +94,7 @@ class LogisticProblem final : public Objective {
   struct Worker {
     Csr A;          // m_i × dim, row-major
     Vec b;          // ±1
+    bool unit_values = false;  // every stored value of A is 1.0: the products skip them (logistic_kernels.hpp)
     mutable Vec z;  // scratch of size m_i: this worker's calls run on one thread at a time
     mutable Vec e;  // loss_grad_count's scratch of size m_i: E = exp(b z)
     mutable Vec u, gu;  // softmax scratch of size p: u = W_{:,1} − W_{:,0} and the gradient in u

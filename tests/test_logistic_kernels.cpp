@@ -6,6 +6,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -63,32 +64,49 @@ long double softplus_sum_reference(const Vec& z, const Vec& b) {
   return sum;
 }
 
+// Eigen's z = A x and g = Aᵀ z against the kernels, with the values and, where all are 1.0, without.
+void same_products_as_eigen(const Csr& A, const Vec& x, const Vec& y) {
+  const bool unit = unit_values(A);
+  Vec eigen_z, eigen_g, z, g;
+  eigen_z.noalias() = A * x;
+  eigen_g.noalias() = A.transpose() * y;
+  for (const bool skip : {false, true}) {
+    if (skip && !unit) continue;
+    INFO("skipping the values: " << skip);
+    csr_times(A, x, z, skip);
+    REQUIRE(same_bits(z, eigen_z));
+    g = Vec::Constant(3, 7.0);  // any size and contents before
+    csr_transpose_times(A, y, g, skip);
+    REQUIRE(same_bits(g, eigen_g));
+  }
+}
+
 }  // namespace
 
-TEST_CASE("csr_times is Eigen's A*x bit for bit, four rows at a time", "[problems][logistic]") {
+TEST_CASE("csr_times and csr_transpose_times are Eigen's products bit for bit", "[problems][logistic]") {
   std::mt19937_64 rng(11);
   std::normal_distribution<double> normal;
+  auto random_vector = [&](Index size) {
+    Vec v(size);
+    for (Index k = 0; k < size; ++k) v[k] = k % 7 == 0 ? -0.0 : k % 11 == 0 ? 0.0 : normal(rng);
+    return v;
+  };
   for (const int rows : {0, 1, 3, 4, 5, 17, 203}) {
     for (const int max_len : {0, 1, 6, 30}) {
-      INFO("rows " << rows << ", max_len " << max_len);
-      const Csr A = random_csr(rows, 40, max_len, rng);
-      Vec x(40);
-      for (int k = 0; k < 40; ++k) x[k] = k % 7 == 0 ? -0.0 : normal(rng);
-      Vec eigen_z, z;
-      eigen_z.noalias() = A * x;
-      csr_times(A, x, z);
-      REQUIRE(same_bits(z, eigen_z));
+      for (const bool ones : {false, true}) {
+        INFO("rows " << rows << ", max_len " << max_len << ", unit values " << ones);
+        Csr A = random_csr(rows, 40, max_len, rng);
+        if (ones) A.coeffs().setOnes();
+        CHECK(unit_values(A) == (ones || A.nonZeros() == 0));
+        same_products_as_eigen(A, random_vector(40), random_vector(rows));
+      }
     }
   }
   const auto p = make("logreg[data=a9a]", 7);
   const auto& lp = dynamic_cast<const LogisticProblem&>(*p);
-  Vec x(p->dim());
-  for (int k = 0; k < p->dim(); ++k) x[k] = normal(rng);
   for (int i = 0; i < 7; ++i) {
-    Vec eigen_z, z;
-    eigen_z.noalias() = lp.local_data(i) * x;
-    csr_times(lp.local_data(i), x, z);
-    REQUIRE(same_bits(z, eigen_z));
+    REQUIRE(unit_values(lp.local_data(i)));  // 0/1 features: the products skip the values
+    same_products_as_eigen(lp.local_data(i), random_vector(p->dim()), random_vector(lp.samples(i)));
   }
 }
 
@@ -162,7 +180,7 @@ TEST_CASE("the logged loss is within its stated bound of a long-double sum on a9
       for (int i = 0; i < n; i += n == 1 ? 1 : 9) {
         INFO("n = " << n << ", worker " << i << ", scale " << scale);
         Vec z, g;
-        csr_times(lp.local_data(i), x, z);  // the problem's z (the test above: Eigen's bits)
+        csr_times(lp.local_data(i), x, z, unit_values(lp.local_data(i)));  // the problem's z
         const long double m = lp.samples(i);
         const long double ref = softplus_sum_reference(z, lp.local_labels(i)) / m + reg;
         const double loss = p->loss_grad_count(i, x, g).loss;
