@@ -61,7 +61,8 @@ class LogisticProblem final : public Objective {
 
   double loss(int i, const Vec& x) const override;
   double loss_grad(int i, const Vec& x, Vec& out) const override;
-  // loss_grad's f_i (to a few ulps), grad()'s ∇f_i (bit for bit) and accuracy()'s count, from one z = A_i x.
+  // f_i (within the bound at its definition: a few ulps of the exact sum), grad()'s ∇f_i (bit for bit)
+  // and accuracy()'s count, from one z = A_i x.
   LossGradCount loss_grad_count(int i, const Vec& x, Vec& out) const override;
   void grad(int i, const Vec& x, Vec& out) const override;
   void minibatch_grad(int i, const Vec& x, std::span<const int> rows, Vec& out) const override;
