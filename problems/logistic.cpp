@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "problems/constants_cache.hpp"
+#include "problems/logistic_kernels.hpp"
 
 namespace commopt {
 
@@ -75,8 +76,8 @@ LogisticProblem::LogisticProblem(std::shared_ptr<const LibsvmData> data, int wor
     w.A = gather_rows(data->A, rows, opts.bias);
     w.b.resize(static_cast<Index>(rows.size()));
     for (std::size_t j = 0; j < rows.size(); ++j) w.b[static_cast<Index>(j)] = data->b[rows[j]];
+    w.unit_values = unit_values(w.A);
     w.z.resize(static_cast<Index>(rows.size()));
-    w.t.resize(static_cast<Index>(rows.size()));
     w.e.resize(static_cast<Index>(rows.size()));
     if (opts.loss == LossKind::softmax) {
       w.u.resize(features_);
@@ -138,8 +139,7 @@ void LogisticProblem::add_regularizer_grad_touched(const Worker& w, const Vec& x
 
 void LogisticProblem::transpose_times_plus_regularizer(const Worker& w, const Vec& x, Vec& out) const {
   if (w.touched.empty()) {
-    Vec& g = grad_target(w, out);
-    g.noalias() = w.A.transpose() * w.z;
+    csr_transpose_times(w.A, w.z, grad_target(w, out), w.unit_values);
     lift_grad(w, out);
     add_regularizer_grad(x, out);
     return;
@@ -179,7 +179,7 @@ void LogisticProblem::lift_grad(const Worker& w, Vec& out) const {
 double LogisticProblem::loss(int i, const Vec& x) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
-  w.z.noalias() = w.A * data_point(w, x);
+  csr_times(w.A, data_point(w, x), w.z, w.unit_values);
   double sum = 0;
   for (Index j = 0; j < w.z.size(); ++j) sum += sample_loss(opts_.loss, sample_terms(-w.b[j] * w.z[j]));
   return sum / static_cast<double>(w.z.size()) + regularizer(x);
@@ -190,7 +190,7 @@ double LogisticProblem::loss(int i, const Vec& x) const {
 double LogisticProblem::loss_grad(int i, const Vec& x, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
-  w.z.noalias() = w.A * data_point(w, x);
+  csr_times(w.A, data_point(w, x), w.z, w.unit_values);
   const double inv_m = 1.0 / static_cast<double>(w.z.size());
   double sum = 0;
   for (Index j = 0; j < w.z.size(); ++j) {
@@ -206,31 +206,29 @@ double LogisticProblem::loss_grad(int i, const Vec& x, Vec& out) const {
 // rule, z_j = 0 counting as class +1) and the loss, both read from z before it becomes the gradient
 // weights, and then grad()'s weights and product, so the gradient is the method's own bit for bit
 // (what lets a round share it with the evaluation, net/shared_gradients.hpp). The logistic loss is
-// vectorized (Eigen's exp and log) from the weights' own exponential: softplus(t) = max(t, 0) +
-// log1p(e), t = −b z, e = exp(−|t|) = min(E, 1/E) with E = exp(b z), and log1p(e) = log(u) +
-// (e − (u − 1))/u for u = 1 + e rounded (the rounding error of 1 + e, exact, corrects the logarithm
-// to about an ulp; u = 1 gives e); the per-sample losses are added in loss_grad's order. It agrees
-// with loss_grad's scalar exp/log1p sum to a few ulps at a fraction of its cost.
+// softplus(t) = max(t, 0) + log1p(e), t = −b z, from the weights' own exponential E = exp(b z) =
+// exp(−t) (Eigen's vectorized exp): e = exp(−|t|) = min(E, 1/E), and Σ_j log1p(e_j) with one
+// logarithm per 512 rows (log1p_sum, problems/logistic_kernels.hpp). Every term is >= 0, so the sum is
+// within (max(m, 200 + m/512) + 1)·2^-53 relative of the exact Σ_j softplus(t_j) of these e_j
+// (Σ max(t, 0) in any order: (m − 1)·2^-53; log1p_sum's bound); loss_grad's plain sum has (m − 1)·2^-53
+// plus its per-sample ulps. tests/test_loss_grad_count.cpp checks it against a long-double sum.
 Objective::LossGradCount LogisticProblem::loss_grad_count(int i, const Vec& x, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
-  w.z.noalias() = w.A * data_point(w, x);
-  long correct = 0;
-  for (Index j = 0; j < w.z.size(); ++j) correct += (w.z[j] >= 0 ? 1.0 : -1.0) == w.b[j];
+  csr_times(w.A, data_point(w, x), w.z, w.unit_values);
+  const long correct = count_correct(w.z, w.b);
   double sum = 0;
   if (opts_.loss == LossKind::sigmoid_lsq) {
     for (Index j = 0; j < w.z.size(); ++j) sum += sample_loss(opts_.loss, sample_terms(-w.b[j] * w.z[j]));
     gradient_weights(w);
   } else {
-    // E = exp(b z) = exp(−t) once, for both: grad()'s weights −b/(m_i (1 + E)) (the same expression
-    // in two steps, so the same bits) and the loss's e = exp(−|t|) = min(E, 1/E).
+    // E = exp(b z) = exp(−t) once, for both: the loss and grad()'s weights −b/(m_i (1 + E)) (the same
+    // expression in two steps, so the same bits).
+    sum = (-w.b.array() * w.z.array()).max(0.0).sum();  // Σ max(t, 0)
     w.e.array() = (w.b.array() * w.z.array()).exp();
-    w.t.array() = (-w.b.array() * w.z.array()).max(0.0);
     w.z.array() = (-(1.0 / static_cast<double>(w.z.size())) * w.b.array()) / (1.0 + w.e.array());
-    w.e.array() = w.e.array().min(w.e.array().inverse());
-    const auto u = 1.0 + w.e.array();
-    w.t.array() += u.log() + (w.e.array() - (u - 1.0)) / u;  // the per-sample losses
-    for (Index j = 0; j < w.t.size(); ++j) sum += w.t[j];   // loss_grad's order
+    w.e.array() = w.e.array().min(w.e.array().inverse());  // e = exp(−|t|)
+    sum += log1p_sum(w.e);
   }
   transpose_times_plus_regularizer(w, x, out);
   return {sum * (1.0 / static_cast<double>(w.z.size())) + regularizer(x), correct, samples(i)};
@@ -254,7 +252,7 @@ void LogisticProblem::gradient_weights(const Worker& w) const {
 void LogisticProblem::grad(int i, const Vec& x, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
-  w.z.noalias() = w.A * data_point(w, x);
+  csr_times(w.A, data_point(w, x), w.z, w.unit_values);
   gradient_weights(w);
   transpose_times_plus_regularizer(w, x, out);
 }

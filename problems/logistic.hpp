@@ -61,7 +61,8 @@ class LogisticProblem final : public Objective {
 
   double loss(int i, const Vec& x) const override;
   double loss_grad(int i, const Vec& x, Vec& out) const override;
-  // loss_grad's f_i (to a few ulps), grad()'s ∇f_i (bit for bit) and accuracy()'s count, from one z = A_i x.
+  // f_i (within the bound at its definition: a few ulps of the exact sum), grad()'s ∇f_i (bit for bit)
+  // and accuracy()'s count, from one z = A_i x.
   LossGradCount loss_grad_count(int i, const Vec& x, Vec& out) const override;
   void grad(int i, const Vec& x, Vec& out) const override;
   void minibatch_grad(int i, const Vec& x, std::span<const int> rows, Vec& out) const override;
@@ -94,8 +95,9 @@ class LogisticProblem final : public Objective {
   struct Worker {
     Csr A;          // m_i × dim, row-major
     Vec b;          // ±1
+    bool unit_values = false;  // every stored value of A is 1.0: the products skip them (logistic_kernels.hpp)
     mutable Vec z;  // scratch of size m_i: this worker's calls run on one thread at a time
-    mutable Vec t, e;  // loss_grad_count's scratch of size m_i: t = −b z, e = exp(−|t|)
+    mutable Vec e;  // loss_grad_count's scratch of size m_i: E = exp(b z)
     mutable Vec u, gu;  // softmax scratch of size p: u = W_{:,1} − W_{:,0} and the gradient in u
     // The distinct columns A_i uses, ascending, when the touched-columns gradient pays
     // (touched_columns_pay); empty otherwise (and always for softmax).
