@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command (CI runs it: .ci/run). Installs what is missing, builds with warnings as
-# errors under AddressSanitizer + UndefinedBehaviorSanitizer (-O1 -g1, see CMakeLists.txt) and runs the test suite: any report (an overflow, a use after free, a leak,
-# undefined behaviour) aborts the test that triggered it. The benchmark binary is built too (not run),
+# errors, the product's code under AddressSanitizer + UndefinedBehaviorSanitizer (-O1 -g1; the test
+# sources link the runtime uninstrumented, see commopt_sanitized in CMakeLists.txt) and runs the test
+# suite: any report (an overflow, a use after free, a leak, undefined behaviour) aborts the test that
+# triggered it. The benchmark binary is built too (not run),
 # so that the demo's Release build, which includes it, cannot break unseen. One build, not a Release
 # build and a sanitized one: CI stays within its time (the two took 35 minutes on CI's two cores).
 #   bash scripts/test.sh [CTEST_ARGS...]
