@@ -7,12 +7,12 @@
 # so that the demo's Release build, which includes it, cannot break unseen. One build, not a Release
 # build and a sanitized one: CI stays within its time (the two took 35 minutes on CI's two cores).
 #   bash scripts/test.sh [CTEST_ARGS...]
-#       sanitized (build-test): the whole suite but five runs that only repeat, at more ranks or
+#       sanitized (build-test): the whole suite but four runs that only repeat, at more ranks or
 #       rounds, code the suite runs anyway: mpi_trace_equal_np1 and _np3 (np2 stays); the two
 #       end-to-end runs of `check --suite quick` (the full-length one and check_jobs_same_output's
 #       pair at -j 1 and -j 3; minutes each under the sanitizers), whose checks the theory tests run
-#       one by one and whose command the other `check` tests run; fuzz_inputs, the unsanitized
-#       driver (fuzz_inputs_sanitized stays).
+#       one by one and whose command the other `check` tests run. (The sanitized build compiles one fuzz
+#       driver, instrumented: fuzz_inputs_sanitized.)
 #   bash scripts/test.sh --all [CTEST_ARGS...]       sanitized, every test
 #   bash scripts/test.sh --release [CTEST_ARGS...]   Release -O3 (build-test-release), every test:
 #       the build the demo and users run; its tests run about 3x faster than sanitized
@@ -30,7 +30,7 @@ if [ "$mode" = release ]; then
 else
   dir=build-test
   [ "$mode" = ci ] &&
-    args=(-E '^(mpi_trace_equal_np[13]|fuzz_inputs|check_jobs_same_output|cli: check --suite quick holds, and a 4x step is caught)$')
+    args=(-E '^(mpi_trace_equal_np[13]|check_jobs_same_output|cli: check --suite quick holds, and a 4x step is caught)$')
   COMMOPT_WERROR=ON COMMOPT_SANITIZE=ON COMMOPT_BUILD_DIR=$dir bash scripts/build.sh
   export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
