@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/version.hpp"
 #include "problems/dataset_catalogue.hpp"
 
 namespace commopt {
@@ -72,9 +73,7 @@ std::vector<fs::path> dataset_search_path(const std::string& data_dir) {
     pos = colon + 1;
   }
   dirs.emplace_back("data");
-#ifdef COMMOPT_SOURCE_DIR
-  dirs.push_back((fs::path(COMMOPT_SOURCE_DIR) / ".." / "shared" / "datasets").lexically_normal());
-#endif
+  dirs.push_back((fs::path(source_dir()) / ".." / "shared" / "datasets").lexically_normal());
   dirs.push_back(fs::path("..") / "shared" / "datasets");
   if (const std::string xdg = env("XDG_DATA_HOME"); !xdg.empty()) {
     dirs.push_back(fs::path(xdg) / "commopt");

@@ -4,6 +4,8 @@
 #pragma once
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <algorithm>
 #include <memory>
 #include <string>

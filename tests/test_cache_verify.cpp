@@ -3,6 +3,8 @@
 // the right type and sign), so only the checks of constants_verify.cpp / fstar_cache.cpp catch it.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>

@@ -4,6 +4,8 @@
 // internal note names.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <cmath>
 #include <fstream>
 #include <sstream>

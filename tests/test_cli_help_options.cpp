@@ -4,6 +4,8 @@
 // The parser of the help layout (cli/help_options.cpp) is checked on a fixed text first.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <regex>
 #include <sstream>
 

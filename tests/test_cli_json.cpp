@@ -2,6 +2,8 @@
 // for people goes to stderr), with numbers as numbers.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <fstream>
 #include <string>
 

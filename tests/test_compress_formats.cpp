@@ -4,6 +4,8 @@
 // `commopt list compressors` listing. Deterministic (fixed seeds).
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <cstdio>
 #include <stdexcept>
 

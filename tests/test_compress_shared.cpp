@@ -6,6 +6,8 @@
 // method stays identical on worker and server, with skipped uploads; methods run with them end to end.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <set>
 
 #include "compress/grbs.hpp"

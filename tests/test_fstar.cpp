@@ -6,6 +6,8 @@
 // have the same minimizer and F* = λ P*. We evaluate F at liblinear's weights ourselves.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>

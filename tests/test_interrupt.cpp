@@ -2,6 +2,8 @@
 // `interrupted`, the metadata is written, and the command exits 130.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <chrono>
 #include <csignal>
 #include <filesystem>

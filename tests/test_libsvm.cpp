@@ -5,6 +5,8 @@
 #pragma GCC diagnostic ignored "-Wrestrict"
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <boost/iostreams/device/file.hpp>
 #include <boost/iostreams/filter/bzip2.hpp>
 #include <boost/iostreams/filter/gzip.hpp>

@@ -4,6 +4,8 @@
 // on a9a (n = 10 and n = 1000, 32 rows per worker) and on synthetic wide sparse data.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>

@@ -4,6 +4,8 @@
 // within its derived relative bound of a long-double sum of softplus(−b_j z_j) on real data rows.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <cfloat>
 #include <cmath>
 #include <algorithm>

@@ -5,6 +5,8 @@
 // when the method computes ∇f_i(x^t) (net/shared_gradients.hpp), and its ||∇f(x^t)||² is exact.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <array>
 #include <atomic>
 #include <cmath>

@@ -1,6 +1,7 @@
 // Helpers shared by the method tests: a problem from a spec on the shared datasets, a run logged
 // at every round, and trace equality in every column but `seconds`.
 #pragma once
+#include "test_paths.hpp"
 #include <optional>
 #include <string>
 #include <vector>

@@ -2,6 +2,8 @@
 // informational row on a stochastic problem, and skipped without gradient noise.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include "problems/registry.hpp"
 #include "test_cli_helpers.hpp"
 #include "theory/mvr_oracle.hpp"

@@ -4,6 +4,8 @@
 // allocation hooks); the counter only counts.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <atomic>
 #include <cstdlib>
 

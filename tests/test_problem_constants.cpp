@@ -2,6 +2,8 @@
 // eigensolver, and the on-disk constants cache (hits, corrupt and foreign entries).
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <Eigen/Eigenvalues>
 
 #include "problems/constants_cache.hpp"

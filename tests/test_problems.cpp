@@ -3,6 +3,8 @@
 // the registry's errors.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <cmath>
 #include <numeric>
 

@@ -5,6 +5,8 @@
 // softmax unchanged, and the registry's errors. Constants: test_problems_blocks_constants.cpp.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <cmath>
 #include <numeric>
 

@@ -3,6 +3,8 @@
 // at x0, and a process holding some workers (a distributed run) computing their oracles alike.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <cmath>
 
 #include <Eigen/Eigenvalues>

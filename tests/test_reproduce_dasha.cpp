@@ -3,6 +3,8 @@
 // reference) and verdict.json; and the verdict rules they use answer by the numbers, not constantly.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <array>
 #include <cmath>
 #include <cstdio>

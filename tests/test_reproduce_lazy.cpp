@@ -3,6 +3,8 @@
 // and each entry's --quick run writing a report (claim, table, verdict) and verdict.json.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <array>
 #include <cstdio>
 #include <filesystem>

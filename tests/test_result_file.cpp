@@ -3,6 +3,8 @@
 // overwrite, and a full disk that leaves no file published as if complete.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <csignal>
 #include <filesystem>
 #include <fstream>

@@ -5,6 +5,8 @@
 // fault-injection test in test_result_file.cpp.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdlib>

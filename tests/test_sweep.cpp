@@ -5,6 +5,8 @@
 // experiments/*.toml passing --dry-run.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>

@@ -3,6 +3,8 @@
 // their definitions measured at random points, the exact quadratic values, and the cache format.
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <Eigen/Eigenvalues>
 #include <nlohmann/json.hpp>
 

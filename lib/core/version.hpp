@@ -6,4 +6,5 @@ namespace commopt {
 const char* version();
 const char* git_revision();
 const char* build_type();  // CMAKE_BUILD_TYPE at configure time (Release, Debug, ...)
+const char* source_dir();  // the source tree configured (the dataset search looks in its ../shared/datasets)
 }  // namespace commopt
