@@ -178,6 +178,93 @@ void BM_FixedK(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 1000);
 }
 
+// Dense codecs against a copy (issue 13 "Dense codecs within 2x of a copy"): encode and decode
+// (add_decoded) of every compressor that writes a value or a code per coordinate (per selected
+// coordinate for the sparse+quantized ones) at d = 123 (a9a), 62061 (news20 as binary) and 10^6,
+// value width 32. Counter ns_per_coord = time per call / d; compare with codec/memcpy4/<d> (a
+// memcpy of the d float32s of a dense message) and codec/rng/<d> (one 64-bit draw per coordinate,
+// the floor of the codecs that round at random).
+const std::vector<std::string> kDenseSpecs = {
+    "identity", "identity@64", "qsgd[s=16]", "qsgd[s=1]", "qsgd[s=16,norm=linf]", "qsgd[s=16,code=elias]",
+    "natural", "natural@64", "natural_dithering[s=8]", "sign", "scaled_sign", "block_sign[blocks=100]",
+    "laq[bits=4]", "bernoulli[p=1]", "grbs[ratio=0.5]", "qtopk[ratio=0.1,s=256]", "qrandk[ratio=0.1,s=16]",
+    "signtopk[ratio=0.1]", "signrandk[ratio=0.1]", "blockwise[of=qsgd[s=16],blocks=4]"};
+const std::int64_t kDenseDims[] = {123, 62'061, 1'000'000};
+
+void set_ns_per_coord(benchmark::State& state, int d) {
+  state.counters["ns_per_coord"] =
+      benchmark::Counter(1e-9 * d, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+// "NAME@64" is NAME at value width 64.
+CompressorPtr dense_compressor(const std::string& text, int d) {
+  const auto at = text.find('@');
+  const int width = at == std::string::npos ? 32 : std::stoi(text.substr(at + 1));
+  return commopt::make_compressor(commopt::Spec::parse(text.substr(0, at), "bench"), d, width, {0, 1});
+}
+
+void BM_CodecEncode(benchmark::State& state) {
+  const std::string& text = kDenseSpecs[static_cast<std::size_t>(state.range(0))];
+  const auto d = static_cast<int>(state.range(1));
+  const CompressorPtr c = dense_compressor(text, d);
+  const Vec& x = bench_vector(d);
+  Message msg;
+  std::int64_t round = 0;
+  for (auto _ : state) {
+    Rng rng = round_rng(*c, round++);
+    c->compress(x, rng, msg);
+    benchmark::DoNotOptimize(msg.bytes.data());
+  }
+  state.SetLabel(text);
+  set_ns_per_coord(state, d);
+}
+
+void BM_CodecDecode(benchmark::State& state) {
+  const std::string& text = kDenseSpecs[static_cast<std::size_t>(state.range(0))];
+  const auto d = static_cast<int>(state.range(1));
+  const CompressorPtr c = dense_compressor(text, d), server = dense_compressor(text, d);
+  Message msg;
+  Rng rng = round_rng(*c, 0);
+  c->compress(bench_vector(d), rng, msg);
+  Vec acc = Vec::Zero(d);
+  for (auto _ : state) {
+    server->add_decoded(msg, 0.5, acc);
+    benchmark::DoNotOptimize(acc.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(text);
+  set_ns_per_coord(state, d);
+}
+
+void BM_CodecMemcpy(benchmark::State& state) {
+  const auto d = static_cast<std::size_t>(state.range(0));
+  std::vector<float> src(d, 1.0f), dst(d);
+  for (auto _ : state) {
+    std::memcpy(dst.data(), src.data(), d * sizeof(float));
+    benchmark::DoNotOptimize(dst.data());
+    benchmark::ClobberMemory();
+  }
+  set_ns_per_coord(state, static_cast<int>(d));
+}
+
+// d raw 64-bit draws, summed so that none is optimized away.
+void BM_CodecRng(benchmark::State& state) {
+  const auto d = static_cast<int>(state.range(0));
+  std::int64_t round = 0;
+  for (auto _ : state) {
+    Rng rng(1, 0, round++, commopt::Purpose::compress);
+    std::uint64_t sum = 0;
+    for (int i = 0; i < d; ++i) sum += rng() >> 11;
+    benchmark::DoNotOptimize(sum);
+  }
+  set_ns_per_coord(state, d);
+}
+
+void dense_specs(benchmark::internal::Benchmark* b) {
+  for (std::size_t i = 0; i < kDenseSpecs.size(); ++i)
+    for (std::int64_t d : kDenseDims) b->Args({static_cast<std::int64_t>(i), d});
+}
+
 void all_specs(benchmark::internal::Benchmark* b) {
   for (std::size_t i = 0; i < kSpecs.size(); ++i)
     for (int d : {10'000, 1'000'000, 10'000'000}) b->Args({static_cast<std::int64_t>(i), d});
@@ -196,3 +283,7 @@ BENCHMARK(BM_FixedK)
     ->ArgsProduct({{0, 1}, {10'000, 1'000'000, 10'000'000}, {0, 1}})
     ->Args({2, 10'000, 1})->Args({2, 1'000'000, 1})->Args({2, 10'000'000, 1})
     ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CodecMemcpy)->Name("codec/memcpy4")->Arg(123)->Arg(62'061)->Arg(1'000'000);
+BENCHMARK(BM_CodecRng)->Name("codec/rng")->Arg(123)->Arg(62'061)->Arg(1'000'000);
+BENCHMARK(BM_CodecEncode)->Name("codec/encode")->Apply(dense_specs);
+BENCHMARK(BM_CodecDecode)->Name("codec/decode")->Apply(dense_specs);

@@ -75,10 +75,11 @@ void QSparseCompressor::add_decoded(const Message& m, double scale, Vec& acc) co
     return;
   }
   const double v = scale * value;
+  const double signed_v[2] = {v, -v};  // indexed by the sign bit: branch-free on random signs
   for (int base = 0; base < k_; base += 64) {
     const int n = std::min(64, k_ - base);
     const std::uint64_t word = r.get(n);
-    for (int j = 0; j < n; ++j) acc[idx_[static_cast<std::size_t>(base + j)]] += (word >> j) & 1u ? -v : v;
+    for (int j = 0; j < n; ++j) acc[idx_[static_cast<std::size_t>(base + j)]] += signed_v[(word >> j) & 1u];
   }
 }
 

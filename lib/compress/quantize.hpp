@@ -7,6 +7,7 @@
 // drawn, so the receiver's N̂ ≥ N, every s|v_i|/N̂ <= s, and E[Q(v)] = v holds for the receiver's
 // values (no clamping bias). One rng.uniform() (53 bits) per coordinate.
 #pragma once
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -89,41 +90,88 @@ std::uint64_t put_fixed_codes(ByteBuffer& bytes, std::uint64_t head_bits, std::s
 }
 
 // Calls add(i, code_i) for n codes of `width` <= 57 bits starting at bit `head_bits` of a message
-// of `nbits` bits; 8-byte loads where they stay inside the message, a BitReader for the tail.
+// of `nbits` bits; 8-byte loads where they stay inside the message (counted once up front, so the
+// loop has no bounds test), a BitReader for the tail.
 template <class Add>
 void get_fixed_codes(const Message& m, std::uint64_t head_bits, std::size_t n, int width, Add&& add) {
   const std::uint8_t* data = m.bytes.data();
   const std::uint64_t size = m.bytes.size();
   const std::uint64_t mask = (std::uint64_t{1} << width) - 1;
+  const auto w = static_cast<std::uint64_t>(width);
+  // Code i's load is inside the message iff (head + i w)/8 + 8 <= size, i.e. head + i w < 8(size − 7).
+  std::size_t fast = 0;
+  if (size >= 8 && head_bits < 8 * (size - 7))
+    fast = static_cast<std::size_t>(std::min<std::uint64_t>(n, (8 * (size - 7) - head_bits + w - 1) / w));
   std::uint64_t pos = head_bits;
-  std::size_t i = 0;
-  for (; i < n && (pos >> 3) + 8 <= size; ++i, pos += static_cast<std::uint64_t>(width)) {
+  for (std::size_t i = 0; i < fast; ++i, pos += w) {
     std::uint64_t word;
     std::memcpy(&word, data + (pos >> 3), 8);
     add(i, (word >> (pos & 7)) & mask);
   }
   BitReader r = m.reader();
   r.skip(pos);
-  for (; i < n; ++i) add(i, r.get(width));
+  for (std::size_t i = fast; i < n; ++i) add(i, r.get(width));
+}
+
+// The code of one coordinate: sign bit (1 = negative; sign(0) = +1), then the level above it.
+inline std::uint64_t dithered_code(double v, const DitherRatio& ratio, int s, Rng& rng) {
+  const std::uint64_t level = dither_level(std::fabs(v), ratio, s, rng);
+  return (v < 0.0 ? std::uint64_t{1} : std::uint64_t{0}) | (level << 1);
 }
 
 // Fixed-length code of v[0..n): per coordinate 1 sign bit (1 = negative; sign(0) = +1) then the
 // level in level_bits(s) bits, LSB-first, for the sent norm n_hat, appended after head_bits bits.
+// Word-level: 64 coordinates at a time, their ratios first; when every one of them is below s (each
+// draws once, as dither_level does) their 64 draws come in one batch (a local copy of the Rng, its state
+// in registers) and the levels are branch-free. A chunk with a coordinate at r >= s (no draw) or NaN,
+// or an installed DrawSource, takes dither_level coordinate by coordinate: the same draws in the
+// same order, so the same bits (tests/test_compress_codec_words.cpp checks against a per-value
+// encoder).
 inline std::uint64_t put_dithered_fixed(const double* v, std::size_t n, double n_hat, int s, Rng& rng,
                                         ByteBuffer& bytes, std::uint64_t head_bits) {
   const DitherRatio ratio(n_hat, s);
-  return put_fixed_codes(bytes, head_bits, n, level_bits(s) + 1, [&](std::size_t i) {
-    const std::uint64_t level = dither_level(std::fabs(v[i]), ratio, s, rng);
-    return (v[i] < 0.0 ? std::uint64_t{1} : std::uint64_t{0}) | (level << 1);
+  const int width = level_bits(s) + 1;
+  if (installed_draw_source() != nullptr)
+    return put_fixed_codes(bytes, head_bits, n, width, [&](std::size_t i) { return dithered_code(v[i], ratio, s, rng); });
+  const double top = static_cast<double>(s);
+  std::uint64_t codes[64], draws[64];
+  double r[64];
+  const auto fill_chunk = [&](std::size_t base) {
+    const std::size_t m = std::min<std::size_t>(64, n - base);
+    const double* x = v + base;
+    bool all_draw = true;
+    for (std::size_t j = 0; j < m; ++j) {
+      r[j] = ratio(std::fabs(x[j]));
+      all_draw &= r[j] < top;
+    }
+    if (!all_draw) {
+      for (std::size_t j = 0; j < m; ++j) codes[j] = dithered_code(x[j], ratio, s, rng);
+      return;
+    }
+    Rng local = rng;  // the state in registers for the batch (the message bytes may alias `rng`)
+    for (std::size_t j = 0; j < m; ++j) draws[j] = local();
+    rng = local;
+    for (std::size_t j = 0; j < m; ++j) {
+      const auto l = static_cast<std::uint64_t>(r[j]);  // ⌊r⌋, 0 <= r < s
+      const double p = r[j] - static_cast<double>(l);
+      const std::uint64_t up = static_cast<double>(draws[j] >> 11) * 0x1.0p-53 < p ? 1u : 0u;  // Rng::bernoulli(p)
+      codes[j] = (x[j] < 0.0 ? std::uint64_t{1} : std::uint64_t{0}) | ((l + up) << 1);
+    }
+  };
+  return put_fixed_codes(bytes, head_bits, n, width, [&](std::size_t i) {
+    if ((i & 63) == 0) fill_chunk(i);
+    return codes[i & 63];
   });
 }
 
-// Reads n fixed-length codes from bit head_bits and calls add(j, ±level·unit) for j = 0..n-1.
+// Reads n fixed-length codes from bit head_bits and calls add(j, ±level·unit) for j = 0..n-1. The
+// sign is the code's low bit moved onto the double's sign bit (the same bits as −v, no branch on
+// random signs).
 template <class Add>
 void get_dithered_fixed(const Message& m, std::uint64_t head_bits, std::size_t n, double unit, int s, Add&& add) {
   get_fixed_codes(m, head_bits, n, level_bits(s) + 1, [&](std::size_t j, std::uint64_t code) {
     const double v = static_cast<double>(code >> 1) * unit;
-    add(j, (code & 1u) ? -v : v);
+    add(j, std::bit_cast<double>(std::bit_cast<std::uint64_t>(v) ^ (code << 63)));
   });
 }
 

@@ -8,6 +8,7 @@
 
 #include "compress/entries.hpp"
 #include "compress/params.hpp"
+#include "compress/sign.hpp"
 #include "compress/sparse_coding.hpp"
 
 namespace commopt {
@@ -24,12 +25,7 @@ void ScaledSignCompressor::compress(const Vec& x, Rng& /*rng*/, Message& out) co
   }
   BitWriter w(out.bytes);
   codec_.put(w, scale);
-  for (int base = 0; base < d_; base += 64) {
-    const int n = std::min(64, d_ - base);
-    std::uint64_t word = 0;
-    for (int j = 0; j < n; ++j) word |= static_cast<std::uint64_t>(x[base + j] < 0.0) << j;
-    w.put(word, n);
-  }
+  put_sign_bits(x.data(), d_, false, w);
   out.bits = w.bits();
   out.sent = true;
   out.index_coding = IndexCoding::none;
@@ -41,13 +37,7 @@ void ScaledSignCompressor::add_decoded(const Message& m, double scale, Vec& acc)
                      "scaled_sign");
   check_input_size(acc, d_, "scaled_sign");
   BitReader r = m.reader();
-  const double v = scale * codec_.get(r);
-  const double signed_v[2] = {v, -v};  // indexed by the sign bit: branch-free on random signs
-  for (int base = 0; base < d_; base += 64) {
-    const int n = std::min(64, d_ - base);
-    const std::uint64_t word = r.get(n);
-    for (int j = 0; j < n; ++j) acc[base + j] += signed_v[(word >> j) & 1u];
-  }
+  add_sign_bits(r, d_, scale * codec_.get(r), acc.data());
 }
 
 CompressorConstants ScaledSignCompressor::constants() const {

@@ -7,6 +7,9 @@
 #include <memory>
 #include <numeric>
 #include <stdexcept>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "compress/entries.hpp"
 #include "compress/params.hpp"
@@ -26,25 +29,56 @@ double mean_abs(const double* x, int n) {
   return scaled;
 }
 
-void add_sign_bits(BitReader& r, int n, double v, double* acc) {
+namespace {
+
+// Bit j of the result = 1 iff x[j] is sent as −1 (x[j] < 0, or <= 0 with zero=minus; NaN: 0), j < m.
+std::uint64_t sign_word(const double* x, int m, bool zero_negative) {
+  std::uint64_t word = 0;
+#if defined(__SSE2__)
+  if (m == 64) {  // two comparisons per instruction, their mask bits moved out at once
+    const __m128d zero = _mm_setzero_pd();
+    for (int j = 0; j < 64; j += 2) {
+      const __m128d v = _mm_loadu_pd(x + j);
+      const __m128d neg = zero_negative ? _mm_cmple_pd(v, zero) : _mm_cmplt_pd(v, zero);  // ordered: NaN -> 0
+      word |= static_cast<std::uint64_t>(_mm_movemask_pd(neg)) << j;
+    }
+    return word;
+  }
+#endif
+  if (zero_negative) {
+    for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>(x[j] <= 0.0) << j;
+  } else {
+    for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>(x[j] < 0.0) << j;
+  }
+  return word;
+}
+
+// acc[j] += (bit j of word ? −v : v) for j < m: the sum a per-bit loop would form.
+void add_sign_word(std::uint64_t word, int m, double v, double* acc) {
+  int j = 0;
+#if defined(__SSE2__)
+  // Two coordinates per add: the pair of signed values indexed by two bits of the word.
+  const __m128d pairs[4] = {_mm_set_pd(v, v), _mm_set_pd(v, -v), _mm_set_pd(-v, v), _mm_set_pd(-v, -v)};
+  for (; j + 2 <= m; j += 2)
+    _mm_storeu_pd(acc + j, _mm_add_pd(_mm_loadu_pd(acc + j), pairs[(word >> j) & 3u]));
+#endif
   const double signed_v[2] = {v, -v};  // indexed by the sign bit: branch-free on random signs
+  for (; j < m; ++j) acc[j] += signed_v[(word >> j) & 1u];
+}
+
+}  // namespace
+
+void add_sign_bits(BitReader& r, int n, double v, double* acc) {
   for (int base = 0; base < n; base += 64) {
     const int m = std::min(64, n - base);
-    const std::uint64_t word = r.get(m);
-    for (int j = 0; j < m; ++j) acc[base + j] += signed_v[(word >> j) & 1u];
+    add_sign_word(r.get(m), m, v, acc + base);
   }
 }
 
 void put_sign_bits(const double* x, int n, bool zero_negative, BitWriter& w) {
   for (int base = 0; base < n; base += 64) {
     const int m = std::min(64, n - base);
-    std::uint64_t word = 0;
-    if (zero_negative) {
-      for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>(x[base + j] <= 0.0) << j;
-    } else {
-      for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>(x[base + j] < 0.0) << j;
-    }
-    w.put(word, m);
+    w.put(sign_word(x + base, m, zero_negative), m);
   }
 }
 
