@@ -203,3 +203,23 @@ TEST_CASE("identity, chunked float32 path: same bits and decoded sums around chu
     }
   }
 }
+
+TEST_CASE("natural codecs draw from a local copy of the stream: one draw per coordinate, the caller's stream advanced",
+          "[compress][codec_words]") {
+  for (int d : kDims) {
+    const Vec x = test_vectors(d, 3).front();
+    for (const char* spec : {"natural", "natural_dithering[s=8]"}) {
+      INFO(spec << " d=" << d);
+      const commopt::CompressorPtr c = commopt::make_compressor(commopt::Spec::parse(spec, "test"), d, 32);
+      Rng rng(4, 0, 0, commopt::Purpose::compress), expected = rng;
+      Message m;
+      c->compress(x, rng, m);
+      for (int i = 0; i < d; ++i) (void)expected();
+      REQUIRE(rng() == expected());
+      Rng again(4, 0, 0, commopt::Purpose::compress);
+      Message m2;
+      c->compress(x, again, m2);
+      REQUIRE(m2.bytes == m.bytes);
+    }
+  }
+}

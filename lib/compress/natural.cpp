@@ -42,12 +42,15 @@ void NaturalCompressor::compress(const Vec& x, Rng& rng, Message& out) const {
   // In double-exponent terms: fields [lo, hi] of the double map to E = field - 1023 + bias.
   const std::int64_t lo = 1023 - (bias - 1), hi = 1023 + bias;  // 2^e_min .. 2^e_max
   const double* v = x.data();
+  // A local copy of the stream: its state stays in registers across the byte stores (which may alias
+  // the caller's Rng); the same draws, one per coordinate, and the caller's stream is advanced after.
+  Rng local = rng;
   out.bits = put_fixed_codes(out.bytes, 0, static_cast<std::size_t>(d_), width, [&](std::size_t i) {
     const std::uint64_t u = bits_of(v[i]);
     const std::uint64_t sign = v[i] < 0.0 ? 1u : 0u;
     const auto field = static_cast<std::int64_t>((u >> 52) & 0x7FF);
     const std::uint64_t mant = u & kMantissa;
-    const std::uint64_t r = rng() >> 12;  // 52 random bits: P(r < mant) = mant / 2^52
+    const std::uint64_t r = local() >> 12;  // 52 random bits: P(r < mant) = mant / 2^52
     std::int64_t e_out;
     if (field == 0x7FF) {
       e_out = emax_field;  // inf or NaN
@@ -61,6 +64,7 @@ void NaturalCompressor::compress(const Vec& x, Rng& rng, Message& out) const {
     }
     return sign | (static_cast<std::uint64_t>(e_out) << 1);
   });
+  rng = local;
   out.sent = true;
   out.index_coding = IndexCoding::none;
 }
@@ -104,12 +108,13 @@ void NaturalDitheringCompressor::compress(const Vec& x, Rng& rng, Message& out) 
   BitWriter w(out.bytes);
   codec_.put(w, n_hat);
   const double* v = x.data();
+  Rng local = rng;  // as in NaturalCompressor::compress
   out.bits = put_fixed_codes(out.bytes, w.bits(), static_cast<std::size_t>(d_), width, [&](std::size_t i) {
     const double t = std::min(ratio(std::fabs(v[i])), 1.0);  // r_i in [0, 1]
     const std::uint64_t u = bits_of(t);
     const auto field = static_cast<std::int64_t>((u >> 52) & 0x7FF);
     const std::uint64_t mant = u & kMantissa;
-    const std::uint64_t r = rng() >> 12;
+    const std::uint64_t r = local() >> 12;
     std::int64_t j;
     if (field >= lo) {
       j = std::min<std::int64_t>(field + (r < mant ? 1 : 0) - 1023 + s_, s_);
@@ -118,6 +123,7 @@ void NaturalDitheringCompressor::compress(const Vec& x, Rng& rng, Message& out) 
     }
     return (v[i] < 0.0 ? std::uint64_t{1} : std::uint64_t{0}) | (static_cast<std::uint64_t>(j) << 1);
   });
+  rng = local;
   out.sent = true;
   out.index_coding = IndexCoding::none;
 }
