@@ -57,11 +57,10 @@ void IdentityCompressor::add_decoded(const Message& m, double scale, Vec& acc) c
   double* a = acc.data();
   const auto d = static_cast<std::size_t>(d_);
   if (codec_.bits == 32) {
-    float chunk[64];  // as in compress: a local array the add loop can vectorize over
-    for (std::size_t base = 0; base < d; base += 64) {
-      const std::size_t len = std::min<std::size_t>(64, d - base);
-      std::memcpy(chunk, p + base * sizeof(float), len * sizeof(float));
-      for (std::size_t j = 0; j < len; ++j) a[base + j] += scale * static_cast<double>(chunk[j]);
+    for (std::size_t i = 0; i < d; ++i) {
+      float v;
+      std::memcpy(&v, p + i * sizeof(float), sizeof(float));
+      a[i] += scale * static_cast<double>(v);
     }
   } else {
     for (std::size_t i = 0; i < d; ++i) {
