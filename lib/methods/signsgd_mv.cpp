@@ -11,6 +11,8 @@
 // tie=zero) costs one flag bit plus, when it holds a zero, a d-bit nonzero mask and one sign bit
 // per nonzero entry: 1 + d without zeros, up to 1 + 2d. The paper's "d bits each way" is the
 // zero=plus,tie=plus setting.
+#include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -45,9 +47,8 @@ class VoteCodec final : public Compressor {
       w.put_bit(any_zero);
     }
     if (any_zero) {
-      for (int j = 0; j < d_; ++j) w.put_bit(x[j] > 0.0 || x[j] < 0.0);
-      for (int j = 0; j < d_; ++j)
-        if (x[j] > 0.0 || x[j] < 0.0) w.put_bit(x[j] < 0.0);
+      put_nonzero_mask(x.data(), w);
+      put_nonzero_signs(x.data(), w);
     } else {
       put_sign_bits(x.data(), d_, zero_ < 0, w);  // sign(0) = −1 for zero=minus, +1 otherwise
     }
@@ -62,14 +63,49 @@ class VoteCodec final : public Compressor {
     if (zero_ == 0 && r.get_bit()) {
       BitReader signs = m.reader();
       signs.skip(1 + static_cast<std::uint64_t>(d_));
-      for (int j = 0; j < d_; ++j)
-        if (r.get_bit()) acc[j] += signs.get_bit() ? -scale : scale;
+      add_masked_signs(r, signs, scale, acc.data());
       return;
     }
     add_sign_bits(r, d_, scale, acc.data());  // acc[j] += bit j ? −scale : scale, 64 bits per read
   }
 
  private:
+  // The mask section, 64 entries per write: bit j = 1 iff x_j ≠ 0 (NaN counts as 0, as x > 0 || x < 0).
+  void put_nonzero_mask(const double* x, BitWriter& w) const {
+    for (int base = 0; base < d_; base += 64) {
+      const int m = std::min(64, d_ - base);
+      std::uint64_t word = 0;
+      for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>(x[base + j] > 0.0 || x[base + j] < 0.0) << j;
+      w.put(word, m);
+    }
+  }
+  // The sign section: one bit per nonzero entry in index order (1 = negative), 64 per write.
+  void put_nonzero_signs(const double* x, BitWriter& w) const {
+    std::uint64_t pending = 0;
+    int count = 0;
+    for (int j = 0; j < d_; ++j) {
+      if (!(x[j] > 0.0 || x[j] < 0.0)) continue;
+      pending |= static_cast<std::uint64_t>(x[j] < 0.0) << count;
+      if (++count == 64) {
+        w.put(pending, 64);
+        pending = 0;
+        count = 0;
+      }
+    }
+    w.put(pending, count);
+  }
+  // acc[j] += ±scale for the entries of the mask (read from `mask`), the signs read from `signs`:
+  // per 64 entries one mask read and one read of popcount(mask) sign bits; the same additions, in
+  // the same index order, as reading bit by bit.
+  void add_masked_signs(BitReader& mask, BitReader& signs, double scale, double* acc) const {
+    const double signed_v[2] = {scale, -scale};
+    for (int base = 0; base < d_; base += 64) {
+      std::uint64_t word = mask.get(std::min(64, d_ - base));
+      std::uint64_t bits = signs.get(std::popcount(word));
+      for (; word != 0; word &= word - 1, bits >>= 1) acc[base + std::countr_zero(word)] += signed_v[bits & 1u];
+    }
+  }
+
   int zero_;
 };
 
