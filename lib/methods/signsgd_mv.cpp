@@ -43,7 +43,10 @@ class VoteCodec final : public Compressor {
     BitWriter w(out.bytes);
     bool any_zero = false;
     if (zero_ == 0) {
-      for (int j = 0; j < d_ && !any_zero; ++j) any_zero = !(x[j] > 0.0) && !(x[j] < 0.0);
+      for (int base = 0; base < d_ && !any_zero; base += 64) {
+        const int m = std::min(64, d_ - base);
+        any_zero = nonzero_word(x.data() + base, m) != low_bits(m);
+      }
       w.put_bit(any_zero);
     }
     if (any_zero) {
@@ -70,29 +73,42 @@ class VoteCodec final : public Compressor {
   }
 
  private:
-  // The mask section, 64 entries per write: bit j = 1 iff x_j ≠ 0 (NaN counts as 0, as x > 0 || x < 0).
+  // Bits j of x[0..m): x_j ≠ 0 (x > 0 or x < 0, so NaN counts as 0), and x_j < 0; no branch per entry.
+  static std::uint64_t nonzero_word(const double* x, int m) {
+    std::uint64_t word = 0;
+    for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>((x[j] > 0.0) | (x[j] < 0.0)) << j;
+    return word;
+  }
+  static std::uint64_t negative_word(const double* x, int m) {
+    std::uint64_t word = 0;
+    for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>(x[j] < 0.0) << j;
+    return word;
+  }
+  static std::uint64_t low_bits(int m) { return m == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m) - 1; }
+  // The mask section, 64 entries per write: bit j = 1 iff x_j ≠ 0.
   void put_nonzero_mask(const double* x, BitWriter& w) const {
     for (int base = 0; base < d_; base += 64) {
       const int m = std::min(64, d_ - base);
-      std::uint64_t word = 0;
-      for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>(x[base + j] > 0.0 || x[base + j] < 0.0) << j;
-      w.put(word, m);
+      w.put(nonzero_word(x + base, m), m);
     }
   }
-  // The sign section: one bit per nonzero entry in index order (1 = negative), 64 per write.
+  // The sign section: one bit per nonzero entry in index order (1 = negative); per 64 entries the
+  // negative bits of the nonzero entries, packed, in one write.
   void put_nonzero_signs(const double* x, BitWriter& w) const {
-    std::uint64_t pending = 0;
-    int count = 0;
-    for (int j = 0; j < d_; ++j) {
-      if (!(x[j] > 0.0 || x[j] < 0.0)) continue;
-      pending |= static_cast<std::uint64_t>(x[j] < 0.0) << count;
-      if (++count == 64) {
-        w.put(pending, 64);
-        pending = 0;
-        count = 0;
+    for (int base = 0; base < d_; base += 64) {
+      const int m = std::min(64, d_ - base);
+      std::uint64_t mask = nonzero_word(x + base, m);
+      const std::uint64_t negative = negative_word(x + base, m);
+      if (mask == low_bits(m)) {
+        w.put(negative, m);
+        continue;
       }
+      std::uint64_t packed = 0;
+      int count = 0;
+      for (; mask != 0; mask &= mask - 1, ++count)
+        packed |= ((negative >> std::countr_zero(mask)) & 1u) << count;
+      w.put(packed, count);
     }
-    w.put(pending, count);
   }
   // acc[j] += ±scale for the entries of the mask (read from `mask`), the signs read from `signs`:
   // per 64 entries one mask read and one read of popcount(mask) sign bits; the same additions, in
