@@ -75,13 +75,25 @@ class VoteCodec final : public Compressor {
  private:
   // Bits j of x[0..m): x_j ≠ 0 (x > 0 or x < 0, so NaN counts as 0), and x_j < 0; no branch per entry.
   static std::uint64_t nonzero_word(const double* x, int m) {
-    std::uint64_t word = 0;
-    for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>((x[j] > 0.0) | (x[j] < 0.0)) << j;
-    return word;
+    return bits_where(x, m, [](double v) { return (v > 0.0) | (v < 0.0); });
   }
   static std::uint64_t negative_word(const double* x, int m) {
+    return bits_where(x, m, [](double v) { return v < 0.0; });
+  }
+  // Bit j = is(x_j), j < m ≤ 64. A full word is built 8 entries at a time with constant shifts, so
+  // the bytes do not wait on each other (a loop of `word |= b << j` is one serial chain).
+  template <class Is>
+  static std::uint64_t bits_where(const double* x, int m, const Is& is) {
     std::uint64_t word = 0;
-    for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>(x[j] < 0.0) << j;
+    if (m == 64) {
+      for (int b = 0; b < 64; b += 8) {
+        unsigned byte = 0;
+        for (int k = 0; k < 8; ++k) byte |= static_cast<unsigned>(is(x[b + k])) << k;
+        word |= static_cast<std::uint64_t>(byte) << b;
+      }
+      return word;
+    }
+    for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>(is(x[j])) << j;
     return word;
   }
   static std::uint64_t low_bits(int m) { return m == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m) - 1; }
