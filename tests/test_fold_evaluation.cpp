@@ -6,6 +6,8 @@
 // independent participation: folded prefix, kept shares and measured workers mixed).
 #include <catch2/catch.hpp>
 
+#include "test_paths.hpp"
+
 #include <cstring>
 #include <string>
 #include <utility>
