@@ -15,7 +15,10 @@
 //   γ = 2/(L + sqrt(L² + 4 (M − 1)² L̂²)).
 // Random order has unbounded staleness: no potential is reported (and the run is not checked).
 // The official code's steps: cyclic α/M with α = 1/L_F (γ = 1/(M L) on the mean), random α·0.5/sqrt(M).
+#include <algorithm>
 #include <cmath>
+#include <memory>
+#include <mutex>
 #include <vector>
 
 #include <fmt/format.h>
@@ -35,29 +38,33 @@ const std::vector<OptionField<IagOptions>> kIagFields = {
     option_field("order", &IagOptions::order, "cyclic ((t-1) mod M) or random (P(m) proportional to L_m)"),
 };
 
-// The worker the server asks in round t >= 1 (the same answer on every party).
+// The worker the server asks in round t >= 1 (the same answer on every party): the first m with
+// u < cumulative[m] (binary search), n − 1 when none.
 int chosen(int t, int n, const std::vector<double>& cumulative, std::uint64_t seed) {
   if (cumulative.empty()) return (t - 1) % n;
   Rng rng(seed, kServer, t, Purpose::participation);
   const double u = rng.uniform() * cumulative.back();
-  for (int m = 0; m < n; ++m)
-    if (u < cumulative[static_cast<std::size_t>(m)]) return m;
-  return n - 1;
+  const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), u);
+  return it == cumulative.end() ? n - 1 : static_cast<int>(it - cumulative.begin());
 }
+
+// The potential's history term, the same for every worker of a process: computed once per round.
+struct HistoryTerm {
+  std::mutex mu;
+  int round = -1;  // the replica round `value` belongs to
+  double value = 0;
+};
 
 class IagWorker final : public ReplicaWorker {
  public:
-  // The replica keeps x^{t−1} and the move ||x^t − x^{t−1}||² (keep_previous).
-  IagWorker(ReplicaPtr replica, int value_bits, int n, std::vector<double> cumulative, double beta_unit)
+  // The replica keeps x^{t−1} and the last M − 1 moves ||x^t − x^{t−1}||² (once per process), so an
+  // idle worker's round is the replica's once-guard and the `chosen` test: no state of its own.
+  IagWorker(ReplicaPtr replica, int value_bits, int n, std::vector<double> cumulative, double beta_unit,
+            std::shared_ptr<HistoryTerm> history)
       : ReplicaWorker(std::move(replica)), up_codec_(dense_codec(static_cast<int>(x().size()), value_bits)), n_(n),
         cumulative_(std::move(cumulative)), beta_unit_(beta_unit), last_(Vec::Zero(x().size())),
-        moves_(static_cast<std::size_t>(std::max(n - 1, 1)), 0.0) {}
+        history_(std::move(history)) {}
 
-  void apply(const Message& down, WorkerEnv& env) override {
-    ReplicaWorker::apply(down, env);
-    moves_[next_] = replica().last_move_sq();  // ||x^t − x^{t−1}||², computed once per process
-    next_ = (next_ + 1) % moves_.size();
-  }
   void upload(WorkerEnv& env, Message& up) override {
     if (env.round > 0 && chosen(env.round, n_, cumulative_, env.seed) != env.worker) {
       up.clear();  // not asked: no gradient, nothing sent
@@ -70,14 +77,15 @@ class IagWorker final : public ReplicaWorker {
     up_codec_->compress(delta_, rng, up);
     up_codec_->add_decoded(up, 1.0, last_);
   }
-  // Σ_d β_d ||Δ_{t+1−d}||², β_d = beta_unit (M − d).
+  // Σ_d β_d ||Δ_{t+1−d}||², β_d = beta_unit (M − d), k = d − 1 the age (0: the latest move).
   double potential_term(const Vec&) const override {
+    const std::lock_guard<std::mutex> lock(history_->mu);
+    if (history_->round == replica().round()) return history_->value;
     double sum = 0;
-    for (std::size_t k = 0; k < moves_.size(); ++k) {
-      const std::size_t age = (next_ + moves_.size() - 1 - k) % moves_.size();
-      sum += beta_unit_ * static_cast<double>(n_ - 1 - static_cast<int>(k)) * moves_[age];
-    }
-    return sum;
+    for (int k = 0; k < replica().move_history(); ++k)
+      sum += beta_unit_ * static_cast<double>(n_ - 1 - k) * replica().move(k);
+    history_->round = replica().round();
+    return history_->value = sum;
   }
 
  private:
@@ -86,8 +94,7 @@ class IagWorker final : public ReplicaWorker {
   std::vector<double> cumulative_;  // empty: cyclic
   double beta_unit_;
   Vec last_, grad_, delta_;
-  std::vector<double> moves_;
-  std::size_t next_ = 0;
+  std::shared_ptr<HistoryTerm> history_;  // one per process, as the replica
 };
 
 MethodInstance build_iag(const MethodSetup& s) {
@@ -113,9 +120,13 @@ MethodInstance build_iag(const MethodSetup& s) {
   const bool cyclic = o.order == "cyclic";
   const double beta_unit = gamma / 2 * m1 * Lhat2;
   const Vec x0 = p.initial_point();
-  const ReplicaPtr replica = dense_replica(x0, s.value_bits, gamma, /*keep_previous=*/true);  // one per process
+  ModelReplica::Options ro;
+  ro.keep_previous = true;
+  ro.move_history = std::max(n - 1, 1);
+  const auto replica = std::make_shared<ModelReplica>(x0, dense_codec(d, s.value_bits), gamma, ro);  // one per process
+  const auto history_term = std::make_shared<HistoryTerm>();
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<IagWorker>(replica, s.value_bits, n, cumulative, beta_unit));
+    inst.workers.push_back(std::make_unique<IagWorker>(replica, s.value_bits, n, cumulative, beta_unit, history_term));
   inst.info["potential"] = cyclic ? "f - f_low + sum_{d<M} (gamma/2)(M-1)(M-d) L_hat^2 ||x^{t+1-d} - x^{t-d}||^2"
                                   : "none (random order: unbounded staleness)";
   inst.server = std::make_unique<StepServer>(

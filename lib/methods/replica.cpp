@@ -11,6 +11,10 @@ namespace commopt {
 ModelReplica::ModelReplica(const Vec& x0, CompressorPtr down_codec, double step, Options options)
     : x_(x0), codec_(std::move(down_codec)), step_(step), options_(options) {
   if (options_.keep_previous) previous_ = x0;
+  if (options_.move_history > 0) {
+    if (!options_.keep_previous) throw std::logic_error("ModelReplica: move_history needs keep_previous");
+    moves_.assign(static_cast<std::size_t>(options_.move_history), 0.0);
+  }
   if (options_.update == Update::accumulate) g_ = Vec::Zero(x0.size());
 }
 
@@ -45,6 +49,10 @@ void ModelReplica::decode(int round, const Message& down) {
     x_ -= step_ * g_;                    // x^t = x^{t−1} − γ g^t
   }
   if (options_.keep_previous) move_sq_ = (x_ - previous_).squaredNorm();
+  if (!moves_.empty()) {
+    moves_[next_move_] = move_sq_;
+    next_move_ = (next_move_ + 1) % moves_.size();
+  }
 }
 
 ReplicaPtr dense_replica(const Vec& x0, int value_bits, double step, bool keep_previous) {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "compress/compressor.hpp"
 
@@ -31,6 +32,9 @@ class ModelReplica {
     Update update = Update::step;
     // Keep x^{t−1} and ||x^t − x^{t−1}||² (MARINA, FRECON, DASHA-PAGE/MVR differences; LAG/IAG/LAQ moves).
     bool keep_previous = false;
+    // With keep_previous: keep the last `move_history` moves ||x^t − x^{t−1}||² (LAG/IAG's potential
+    // history, identical for every worker of the process, held here once).
+    int move_history = 0;
     // step: the step of round t's broadcast, γ_t = step_at(t) (a schedule); empty: the constant step.
     std::function<double(int round)> step_at;
     Rule rule;  // custom only
@@ -51,6 +55,12 @@ class ModelReplica {
   const Vec& previous() const;
   // ||x^t − x^{t−1}||², computed once per round; keep_previous only.
   double last_move_sq() const { return move_sq_; }
+  // ||x^{t−k} − x^{t−k−1}||² for k = 0 (the latest) .. move_history − 1; 0 before those rounds.
+  double move(int k) const {
+    const std::size_t size = moves_.size();
+    return moves_[(next_move_ + size - 1 - static_cast<std::size_t>(k)) % size];
+  }
+  int move_history() const { return static_cast<int>(moves_.size()); }
   // accumulate: g^t, the sum of the decoded broadcasts.
   const Vec& accumulated() const { return g_; }
   double step() const { return step_; }  // the constant step (0 for a schedule or a custom rule)
@@ -66,6 +76,8 @@ class ModelReplica {
   double step_;
   Options options_;
   double move_sq_ = 0;
+  std::vector<double> moves_;  // ring of the last move_history moves
+  std::size_t next_move_ = 0;
   long long decodes_ = 0;
   std::atomic<int> round_{0};  // the last round applied, published after the decode
   std::mutex mu_;

@@ -11,6 +11,8 @@
 // tie=zero) costs one flag bit plus, when it holds a zero, a d-bit nonzero mask and one sign bit
 // per nonzero entry: 1 + d without zeros, up to 1 + 2d. The paper's "d bits each way" is the
 // zero=plus,tie=plus setting.
+#include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -41,13 +43,15 @@ class VoteCodec final : public Compressor {
     BitWriter w(out.bytes);
     bool any_zero = false;
     if (zero_ == 0) {
-      for (int j = 0; j < d_ && !any_zero; ++j) any_zero = !(x[j] > 0.0) && !(x[j] < 0.0);
+      for (int base = 0; base < d_ && !any_zero; base += 64) {
+        const int m = std::min(64, d_ - base);
+        any_zero = nonzero_word(x.data() + base, m) != low_bits(m);
+      }
       w.put_bit(any_zero);
     }
     if (any_zero) {
-      for (int j = 0; j < d_; ++j) w.put_bit(x[j] > 0.0 || x[j] < 0.0);
-      for (int j = 0; j < d_; ++j)
-        if (x[j] > 0.0 || x[j] < 0.0) w.put_bit(x[j] < 0.0);
+      put_nonzero_mask(x.data(), w);
+      put_nonzero_signs(x.data(), w);
     } else {
       put_sign_bits(x.data(), d_, zero_ < 0, w);  // sign(0) = −1 for zero=minus, +1 otherwise
     }
@@ -62,14 +66,74 @@ class VoteCodec final : public Compressor {
     if (zero_ == 0 && r.get_bit()) {
       BitReader signs = m.reader();
       signs.skip(1 + static_cast<std::uint64_t>(d_));
-      for (int j = 0; j < d_; ++j)
-        if (r.get_bit()) acc[j] += signs.get_bit() ? -scale : scale;
+      add_masked_signs(r, signs, scale, acc.data());
       return;
     }
     add_sign_bits(r, d_, scale, acc.data());  // acc[j] += bit j ? −scale : scale, 64 bits per read
   }
 
  private:
+  // Bits j of x[0..m): x_j ≠ 0 (x > 0 or x < 0, so NaN counts as 0), and x_j < 0; no branch per entry.
+  static std::uint64_t nonzero_word(const double* x, int m) {
+    return bits_where(x, m, [](double v) { return (v > 0.0) | (v < 0.0); });
+  }
+  static std::uint64_t negative_word(const double* x, int m) {
+    return bits_where(x, m, [](double v) { return v < 0.0; });
+  }
+  // Bit j = is(x_j), j < m ≤ 64. A full word is built 8 entries at a time with constant shifts, so
+  // the bytes do not wait on each other (a loop of `word |= b << j` is one serial chain).
+  template <class Is>
+  static std::uint64_t bits_where(const double* x, int m, const Is& is) {
+    std::uint64_t word = 0;
+    if (m == 64) {
+      for (int b = 0; b < 64; b += 8) {
+        unsigned byte = 0;
+        for (int k = 0; k < 8; ++k) byte |= static_cast<unsigned>(is(x[b + k])) << k;
+        word |= static_cast<std::uint64_t>(byte) << b;
+      }
+      return word;
+    }
+    for (int j = 0; j < m; ++j) word |= static_cast<std::uint64_t>(is(x[j])) << j;
+    return word;
+  }
+  static std::uint64_t low_bits(int m) { return m == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << m) - 1; }
+  // The mask section, 64 entries per write: bit j = 1 iff x_j ≠ 0.
+  void put_nonzero_mask(const double* x, BitWriter& w) const {
+    for (int base = 0; base < d_; base += 64) {
+      const int m = std::min(64, d_ - base);
+      w.put(nonzero_word(x + base, m), m);
+    }
+  }
+  // The sign section: one bit per nonzero entry in index order (1 = negative); per 64 entries the
+  // negative bits of the nonzero entries, packed, in one write.
+  void put_nonzero_signs(const double* x, BitWriter& w) const {
+    for (int base = 0; base < d_; base += 64) {
+      const int m = std::min(64, d_ - base);
+      std::uint64_t mask = nonzero_word(x + base, m);
+      const std::uint64_t negative = negative_word(x + base, m);
+      if (mask == low_bits(m)) {
+        w.put(negative, m);
+        continue;
+      }
+      std::uint64_t packed = 0;
+      int count = 0;
+      for (; mask != 0; mask &= mask - 1, ++count)
+        packed |= ((negative >> std::countr_zero(mask)) & 1u) << count;
+      w.put(packed, count);
+    }
+  }
+  // acc[j] += ±scale for the entries of the mask (read from `mask`), the signs read from `signs`:
+  // per 64 entries one mask read and one read of popcount(mask) sign bits; the same additions, in
+  // the same index order, as reading bit by bit.
+  void add_masked_signs(BitReader& mask, BitReader& signs, double scale, double* acc) const {
+    const double signed_v[2] = {scale, -scale};
+    for (int base = 0; base < d_; base += 64) {
+      std::uint64_t word = mask.get(std::min(64, d_ - base));
+      std::uint64_t bits = signs.get(std::popcount(word));
+      for (; word != 0; word &= word - 1, bits >>= 1) acc[base + std::countr_zero(word)] += signed_v[bits & 1u];
+    }
+  }
+
   int zero_;
 };
 

@@ -60,6 +60,8 @@ class SimNetwork final : public Network {
   const Counters& counters() const override { return counters_; }
   const Vec& model() const override { return method_.server->model(); }
   Evaluation evaluate() override;
+  // The workers' problem, which keeps or folds a logged round's gradients (tests).
+  const SharedGradients& shared_gradients() const { return shared_; }
 
  private:
   const Objective& problem_;
@@ -72,6 +74,7 @@ class SimNetwork final : public Network {
   Counters counters_;
   WorkerShare share_;  // evaluation scratch
   EvaluationSum sum_;
+  EvaluationSum folded_;  // a logged round's leading workers, summed during the round (one thread)
   int threads_ = 1;
   std::unique_ptr<WorkerPool> pool_;  // null when threads_ == 1
 };

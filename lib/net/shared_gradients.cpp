@@ -13,9 +13,13 @@ bool same_bits(const Vec& a, const Vec& b) {
 SharedGradients::SharedGradients(const Objective& problem)
     : problem_(problem), slots_(static_cast<std::size_t>(problem.workers())) {}
 
-void SharedGradients::start_round(bool armed, const Vec* x_expected) {
+void SharedGradients::start_round(bool armed, const Vec* x_expected, bool fold) {
   for (Slot& s : slots_) s.kept = false;
+  fold_slot_.kept = false;
   armed_ = armed;
+  fold_ = armed && fold;
+  folded_ = 0;
+  prefix_open_ = fold_;
   expected_known_ = armed && x_expected != nullptr;
   if (expected_known_) expected_ = *x_expected;  // one copy of x^t per armed round
 }
@@ -32,7 +36,7 @@ bool SharedGradients::at_expected(const Vec& x) const {
 
 void SharedGradients::grad(int i, const Vec& x, Vec& out) const {
   if (armed_ && i >= 0 && i < workers()) {
-    Slot& s = slots_[static_cast<std::size_t>(i)];
+    Slot& s = slot_for(i);
     if (!s.kept && at_expected(x)) {
       // loss_grad_count's gradient is grad()'s bit for bit (Objective's contract)
       const LossGradCount c = problem_.loss_grad_count(i, x, s.share.grad);
@@ -47,6 +51,21 @@ void SharedGradients::grad(int i, const Vec& x, Vec& out) const {
   problem_.grad(i, x, out);
 }
 
+SharedGradients::Slot& SharedGradients::slot_for(int i) const {
+  return prefix_open_ && i == folded_ ? fold_slot_ : slots_[static_cast<std::size_t>(i)];
+}
+
+WorkerShare* SharedGradients::step_done(int i) {
+  if (!prefix_open_ || i != folded_) return nullptr;
+  if (!fold_slot_.kept) {
+    prefix_open_ = false;  // worker i kept nothing: the evaluation measures it, and the rest follow it
+    return nullptr;
+  }
+  fold_slot_.kept = false;  // handed over; the next worker reuses the buffer
+  ++folded_;
+  return &fold_slot_.share;
+}
+
 bool SharedGradients::kept_at(const Vec& x) const { return armed_ && expected_known_ && same_bits(x, expected_); }
 
 WorkerShare* SharedGradients::kept(int i) {
@@ -55,8 +74,14 @@ WorkerShare* SharedGradients::kept(int i) {
 }
 
 int SharedGradients::kept_count() const {
-  int k = 0;
+  int k = folded_ + (fold_slot_.kept ? 1 : 0);
   for (const Slot& s : slots_) k += s.kept ? 1 : 0;
+  return k;
+}
+
+int SharedGradients::buffers() const {
+  int k = fold_slot_.share.grad.size() > 0 ? 1 : 0;
+  for (const Slot& s : slots_) k += s.share.grad.size() > 0 ? 1 : 0;
   return k;
 }
 

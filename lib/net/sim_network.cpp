@@ -36,7 +36,12 @@ void SimNetwork::run_round(int t) {
     method_.server->broadcast(server_env, down_);
     if (down_.sent) counters_.bits_down += down_.bits;
   }
-  shared_.start_round(take_evaluation_expected(), &method_.server->model());  // x^t
+  const bool armed = take_evaluation_expected();
+  // One thread: the kept shares of the leading workers go into folded_ right after each step
+  // (SharedGradients' fold), in worker order, instead of a d-vector kept per worker.
+  const bool fold = armed && !pool_;
+  shared_.start_round(armed, &method_.server->model(), fold);  // x^t
+  if (fold) folded_.start(n, problem_.dim());
   const auto step = [&](int i) {
     WorkerEnv& env = envs_[static_cast<std::size_t>(i)];
     env.round = t;
@@ -46,8 +51,18 @@ void SimNetwork::run_round(int t) {
     up.clear();
     worker.upload(env, up);
   };
-  if (pool_) pool_->run(n, step);
-  else for (int i = 0; i < n; ++i) step(i);
+  if (pool_) {
+    pool_->run(n, step);
+  } else {
+    for (int i = 0; i < n; ++i) {
+      step(i);
+      // worker i's potential term after its step, as evaluate() would compute it after the round:
+      // nothing later in the round changes worker i's state
+      if (WorkerShare* s = fold ? shared_.step_done(i) : nullptr)
+        folded_.add(share_at(problem_, *method_.workers[static_cast<std::size_t>(i)], i, method_.server->model(), s,
+                             share_));
+    }
+  }
   counters_.participants = 0;
   for (int i = 0; i < n; ++i) {
     const Message& up = ups_[static_cast<std::size_t>(i)];
@@ -65,8 +80,10 @@ Evaluation SimNetwork::evaluate() {
   const int n = problem_.workers();
   const Vec& x = model();
   const bool reuse = shared_.kept_at(x);
-  sum_.start(n, problem_.dim());
-  for (int i = 0; i < n; ++i)  // worker order: a deterministic sum
+  const int first = reuse ? shared_.folded() : 0;  // workers 0..first−1 are in folded_ already
+  if (first > 0) sum_ = folded_;
+  else sum_.start(n, problem_.dim());
+  for (int i = first; i < n; ++i)  // worker order: a deterministic sum
     sum_.add(share_at(problem_, *method_.workers[static_cast<std::size_t>(i)], i, x,
                       reuse ? shared_.kept(i) : nullptr, share_));
   return sum_.finish(problem_, *method_.server, x);
