@@ -3,6 +3,7 @@
 // problem, `logreg[data=news20,labels=upto:10]`, against the construction the benchmarks had before
 // (every label <= 10 made +1 after parsing): the same matrix, labels, loss and gradient bits.
 #include <catch2/catch.hpp>
+#include "test_paths.hpp"  // before bench_data.hpp, which reads COMMOPT_SHARED_DATASETS
 
 #include <cstring>
 #include <filesystem>
