@@ -134,14 +134,15 @@ fs::path resolve_dataset(const std::string& name, const std::string& data_dir) {
 }
 
 std::shared_ptr<const LibsvmData> load_dataset(const std::string& name, const std::string& data_dir,
-                                               std::optional<int> features, const RowSelection& rows) {
+                                               std::optional<int> features, const RowSelection& rows,
+                                               const LabelMap& labels) {
   const fs::path path = resolve_dataset(name, data_dir);
   std::error_code ec;
   const fs::path canon = fs::weakly_canonical(fs::absolute(path, ec), ec);
   const auto size = fs::file_size(path, ec);
   const auto mtime = fs::last_write_time(path, ec).time_since_epoch().count();
-  const std::string key = fmt::format("{}|{}|{}|{}|{}", canon.string(), size, static_cast<long long>(mtime),
-                                      features ? *features : 0, rows.keep ? rows.key : "all");
+  const std::string key = fmt::format("{}|{}|{}|{}|{}|{}", canon.string(), size, static_cast<long long>(mtime),
+                                      features ? *features : 0, rows.keep ? rows.key : "all", labels.str());
   std::promise<std::shared_ptr<const LibsvmData>> promise;
   std::shared_future<std::shared_ptr<const LibsvmData>> future;
   bool owner = false;
@@ -162,7 +163,11 @@ std::shared_ptr<const LibsvmData> load_dataset(const std::string& name, const st
       opts.features = features;
       opts.keep_rows = rows.keep;
       opts.name = name.find('/') == std::string::npos && !is_file(name) ? name : dataset_name_from_file(path);
-      promise.set_value(std::make_shared<const LibsvmData>(read_libsvm(path, opts)));
+      if (!labels.keeps())
+        opts.relabel = [&labels, source = path.string()](std::vector<double>& l) { apply_label_map(labels, l, source); };
+      LibsvmData data = read_libsvm(path, opts);
+      if (!labels.keeps()) data.info.label_map = labels.str();
+      promise.set_value(std::make_shared<const LibsvmData>(std::move(data)));
     } catch (...) {
       {
         std::lock_guard lock(g_mutex);

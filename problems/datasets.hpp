@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "problems/label_map.hpp"
 #include "problems/libsvm.hpp"
 
 namespace commopt {
@@ -37,14 +38,15 @@ std::filesystem::path resolve_dataset(const std::string& name, const std::string
 // Parsed dataset, shared: the same file (same size and mtime) with the same feature override is
 // parsed once per process. Thread-safe; concurrent requests for one file wait for one parse.
 // With `rows`, only the rows it keeps are parsed (LibsvmOptions::keep_rows); `rows.key` names the
-// selection in the cache.
+// selection in the cache. With a `labels` map other than keep, the labels are ±1 through it (and
+// DatasetInfo::label_map names it); a map leaving one class is a UsageError.
 struct RowSelection {
   std::string key;
   std::function<std::vector<char>(const Vec& labels)> keep;
 };
 std::shared_ptr<const LibsvmData> load_dataset(const std::string& name, const std::string& data_dir,
                                                std::optional<int> features = std::nullopt,
-                                               const RowSelection& rows = {});
+                                               const RowSelection& rows = {}, const LabelMap& labels = {});
 
 // Dataset files found on the search path (first occurrence of each name wins), in search order
 // and by name within a directory. With `parse`, each is loaded (through the cache) and its

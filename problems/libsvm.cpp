@@ -198,6 +198,7 @@ class Parser {
   void parse_kept_rows() {
     std::vector<double> raw;
     raw.swap(labels_);
+    if (opts_.relabel) opts_.relabel(raw);
     bool binary = false;
     const std::vector<char> keep = opts_.keep_rows(map_labels(raw, binary));
     if (keep.size() != raw.size()) throw std::logic_error("LibsvmOptions::keep_rows: one flag per row expected");
@@ -211,6 +212,8 @@ class Parser {
         labels_.push_back(raw[r]);
       }
     }
+    // parse_line re-read the kept rows' raw labels: raw holds every row's label, relabeled.
+    if (opts_.relabel) labels_ = std::move(raw);
   }
 
   void parse_line(const char* p, const char* e) {
@@ -262,6 +265,7 @@ class Parser {
     const int cols = opts_.features ? *opts_.features : max_index_;
     if (cols <= 0)
       throw UsageError(fmt::format("{}: no feature index in any line; give features=N or check the file", source_));
+    if (opts_.relabel && !opts_.keep_rows) opts_.relabel(labels_);  // keep_rows: parse_kept_rows did it
     const auto rows = static_cast<Index>(labels_.size());
     d.A = Eigen::Map<const Csr>(rows, cols, static_cast<Index>(inner_.size()), outer_.data(), inner_.data(),
                                 values_.data());

@@ -37,6 +37,9 @@ struct DatasetInfo {
   std::vector<LabelCount> labels; // distinct raw labels, ascending
   bool binary = false;            // exactly two labels (mapped to -1 < +1) or only ±1 present
   std::string checksum;           // FNV-1a 64 of the decompressed content, hex
+  std::string label_map;          // the problem's labels= map ("upto:10"); empty: the file's labels
+  // What the constants caches key on: the checksum, and the label map when there is one.
+  std::string content_key() const { return label_map.empty() ? checksum : checksum + "|labels=" + label_map; }
 };
 
 struct LibsvmData {
@@ -52,6 +55,9 @@ struct LibsvmOptions {
   // split. The other rows are kept empty (no entries): only their label and largest index are
   // read, and malformed entries in them are not detected. Empty: parse every row.
   std::function<std::vector<char>(const Vec& labels)> keep_rows;
+  // Applied once to every row's raw label (as written in the file), before the ±1 mapping and before
+  // keep_rows sees them: the problems' labels= (problems/label_map.hpp). May throw UsageError.
+  std::function<void(std::vector<double>& labels)> relabel;
 };
 
 // Compression detected from the first bytes: "xz", "bzip2", "gzip" or "none".

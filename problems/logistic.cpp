@@ -58,10 +58,11 @@ std::vector<int> distinct_columns(const Csr& A) {
 
 LogisticProblem::LogisticProblem(std::shared_ptr<const LibsvmData> data, int workers, const LogisticOptions& opts,
                                  std::string name)
-    : name_(std::move(name)), opts_(opts), checksum_(data->info.checksum) {
+    : name_(std::move(name)), opts_(opts), checksum_(data->info.content_key()) {
   if (!data->info.binary)
-    throw UsageError(fmt::format("{}: dataset '{}' has {} distinct labels; logistic regression needs two", name_,
-                                 data->info.name, data->info.labels.size()));
+    throw UsageError(fmt::format("{}: dataset '{}' has {} distinct labels; logistic regression needs two: add "
+                                 "labels=upto:T (labels <= T become +1) or labels=onevsrest:C (label C becomes +1)",
+                                 name_, data->info.name, data->info.labels.size()));
   if (!std::isfinite(opts.lambda) || opts.lambda < 0)
     throw UsageError(fmt::format("{}: lambda={} must be a finite number >= 0", name_, opts.lambda));
   const Split split = make_split(data->b, workers, opts.split, opts.seed);
@@ -76,7 +77,7 @@ LogisticProblem::LogisticProblem(std::shared_ptr<const LibsvmData> data, int wor
     w.A = gather_rows(data->A, rows, opts.bias);
     w.b.resize(static_cast<Index>(rows.size()));
     for (std::size_t j = 0; j < rows.size(); ++j) w.b[static_cast<Index>(j)] = data->b[rows[j]];
-    w.unit_values = unit_values(w.A);
+    w.unit_values = opts.skip_unit_values && unit_values(w.A);
     w.z.resize(static_cast<Index>(rows.size()));
     w.e.resize(static_cast<Index>(rows.size()));
     if (opts.loss == LossKind::softmax) {
@@ -146,14 +147,7 @@ void LogisticProblem::transpose_times_plus_regularizer(const Worker& w, const Ve
   }
   out.resize(dim_);
   for (const int c : w.touched) out[c] = 0.0;
-  // Eigen's order: rows ascending, entries ascending, g[col] += a_jc * z_j.
-  const int* outer = w.A.outerIndexPtr();
-  const int* inner = w.A.innerIndexPtr();
-  const double* val = w.A.valuePtr();
-  for (Index r = 0; r < w.A.rows(); ++r) {
-    const double zr = w.z[r];
-    for (int p = outer[r]; p < outer[r + 1]; ++p) out[inner[p]] += val[p] * zr;
-  }
+  csr_transpose_add(w.A, w.z, out, w.unit_values);  // Eigen's order: rows, then entries ascending
   add_regularizer_grad_touched(w, x, out);
 }
 
@@ -257,6 +251,25 @@ void LogisticProblem::grad(int i, const Vec& x, Vec& out) const {
   transpose_times_plus_regularizer(w, x, out);
 }
 
+// minibatch_grad's sum into g (zero where the rows add): per row, t = a_r^T v from 0, then
+// g_c += (c a_rc) with c the row's weight; with kUnit the values are not read (c × 1.0 = c exactly).
+template <bool kUnit>
+void LogisticProblem::add_minibatch_terms(const Worker& w, int i, const Vec& v, std::span<const int> rows,
+                                          Vec& g) const {
+  const int* outer = w.A.outerIndexPtr();
+  const int* inner = w.A.innerIndexPtr();
+  const double* val = w.A.valuePtr();
+  const double inv = rows.empty() ? 0.0 : 1.0 / static_cast<double>(rows.size());
+  for (int r : rows) {
+    if (r < 0 || r >= w.A.rows())
+      throw std::out_of_range(fmt::format("{}: row {} of worker {} (it has {})", name_, r, i, w.A.rows()));
+    double t = 0;
+    for (int p = outer[r]; p < outer[r + 1]; ++p) t += scaled<kUnit>(val, p, v[inner[p]]);
+    const double c = -w.b[r] * sample_psi(opts_.loss, sample_terms(-w.b[r] * t).sigma) * inv;
+    for (int p = outer[r]; p < outer[r + 1]; ++p) g[inner[p]] += scaled<kUnit>(val, p, c);
+  }
+}
+
 void LogisticProblem::minibatch_grad(int i, const Vec& x, std::span<const int> rows, Vec& out) const {
   check(i, x);
   const Worker& w = w_[static_cast<std::size_t>(i)];
@@ -267,17 +280,10 @@ void LogisticProblem::minibatch_grad(int i, const Vec& x, std::span<const int> r
   } else {
     for (const int c : w.touched) g[c] = 0.0;
   }
-  const int* outer = w.A.outerIndexPtr();
-  const int* inner = w.A.innerIndexPtr();
-  const double* val = w.A.valuePtr();
-  const double inv = rows.empty() ? 0.0 : 1.0 / static_cast<double>(rows.size());
-  for (int r : rows) {
-    if (r < 0 || r >= w.A.rows())
-      throw std::out_of_range(fmt::format("{}: row {} of worker {} (it has {})", name_, r, i, w.A.rows()));
-    double t = 0;
-    for (int p = outer[r]; p < outer[r + 1]; ++p) t += val[p] * v[inner[p]];
-    const double c = -w.b[r] * sample_psi(opts_.loss, sample_terms(-w.b[r] * t).sigma) * inv;
-    for (int p = outer[r]; p < outer[r + 1]; ++p) g[inner[p]] += c * val[p];
+  if (w.unit_values) {
+    add_minibatch_terms<true>(w, i, v, rows, g);
+  } else {
+    add_minibatch_terms<false>(w, i, v, rows, g);
   }
   if (!w.touched.empty()) {
     add_regularizer_grad_touched(w, x, out);
@@ -287,14 +293,15 @@ void LogisticProblem::minibatch_grad(int i, const Vec& x, std::span<const int> r
   add_regularizer_grad(x, out);
 }
 
+// z = A_i x into the worker's scratch (as grad() does; Eigen's bits), so nothing is allocated.
 std::optional<double> LogisticProblem::accuracy(const Vec& x) const {
   long correct = 0, total = 0;
   for (int i = 0; i < workers(); ++i) {
     check(i, x);
     const Worker& w = w_[static_cast<std::size_t>(i)];
-    const Vec z = w.A * data_point(w, x);  // softmax: class 1 iff a^T (W_{:,1} − W_{:,0}) >= 0
-    for (Index j = 0; j < z.size(); ++j) correct += (z[j] >= 0 ? 1.0 : -1.0) == w.b[j];
-    total += z.size();
+    csr_times(w.A, data_point(w, x), w.z, w.unit_values);  // softmax: class 1 iff a^T (W_{:,1} − W_{:,0}) >= 0
+    correct += count_correct(w.z, w.b);
+    total += w.z.size();
   }
   return static_cast<double>(correct) / static_cast<double>(total);
 }

@@ -46,6 +46,9 @@ struct LogisticOptions {
   int worker_end = -1;
   std::optional<ProblemConstants> constants;
   GradientPath gradient_path = GradientPath::automatic;  // tests and benchmarks force one
+  // On 0/1 data the products skip the values (logistic_kernels.hpp; the same bits); tests turn it
+  // off to compare against the products that read them.
+  bool skip_unit_values = true;
 };
 
 class LogisticProblem final : public Objective {
@@ -122,6 +125,8 @@ class LogisticProblem final : public Objective {
   // ∂/∂W_k1 = gu_k, ∂/∂W_k0 = −gu_k.
   Vec& grad_target(const Worker& w, Vec& out) const;
   void lift_grad(const Worker& w, Vec& out) const;
+  template <bool kUnit>
+  void add_minibatch_terms(const Worker& w, int i, const Vec& v, std::span<const int> rows, Vec& g) const;
 
   std::string name_;
   LogisticOptions opts_;

@@ -12,16 +12,6 @@ bool unit_values(const Csr& A) {
 
 namespace {
 
-// a_p × y, or y itself where every value is 1.0 (the same bits).
-template <bool kUnit>
-inline double scaled(const double* val, int p, double y) {
-  if constexpr (kUnit) {
-    return y;
-  } else {
-    return val[p] * y;
-  }
-}
-
 // Eigen's sparse_time_dense_product for a row-major A zero-fills z and adds 1.0 × the row's sum,
 // tmp = 0.0, tmp += a_rk v_k over the row's entries in storage order: z_r = 0.0 + ((0.0 + a_r1 v_c1)
 // + a_r2 v_c2) + .... The same operations in the same order here, for four rows at a time: a row's
@@ -63,10 +53,10 @@ void csr_times_impl(const Csr& A, const Vec& v, Vec& z) {
 }
 
 // Eigen's product with the transpose of a row-major A (a column-major view): g zero-filled, then
-// per row r, y = 1.0 × z_r and g_c += a_rc y over the row's entries in storage order. The same here.
+// per row r, y = 1.0 × z_r and g_c += a_rc y over the row's entries in storage order. The same here,
+// the zero-fill left to the caller.
 template <bool kUnit>
-void csr_transpose_times_impl(const Csr& A, const Vec& z, Vec& g) {
-  g.setZero(A.cols());
+void csr_transpose_add_impl(const Csr& A, const Vec& z, Vec& g) {
   const int* outer = A.outerIndexPtr();
   const int* in = A.innerIndexPtr();
   const double* val = A.valuePtr();
@@ -84,7 +74,12 @@ void csr_times(const Csr& A, const Vec& v, Vec& z, bool unit) {
 }
 
 void csr_transpose_times(const Csr& A, const Vec& z, Vec& g, bool unit) {
-  unit ? csr_transpose_times_impl<true>(A, z, g) : csr_transpose_times_impl<false>(A, z, g);
+  g.setZero(A.cols());
+  csr_transpose_add(A, z, g, unit);
+}
+
+void csr_transpose_add(const Csr& A, const Vec& z, Vec& g, bool unit) {
+  unit ? csr_transpose_add_impl<true>(A, z, g) : csr_transpose_add_impl<false>(A, z, g);
 }
 
 // Lanes of exact double counts (integers below 2^53 add exactly): a form the compiler vectorizes.

@@ -13,6 +13,16 @@ namespace commopt {
 // same and a pass reads 4 bytes per entry instead of 12.
 bool unit_values(const Csr& A);
 
+// a_p × y, or y itself where every value is 1.0 (kUnit: the same bits, the value not read).
+template <bool kUnit>
+inline double scaled(const double* val, int p, double y) {
+  if constexpr (kUnit) {
+    return y;
+  } else {
+    return val[p] * y;
+  }
+}
+
 // z = A v for a compressed row-major A, bit for bit Eigen's `z.noalias() = A * v` (each row summed
 // from 0.0 in storage order), several rows at a time. `unit`: unit_values(A).
 void csr_times(const Csr& A, const Vec& v, Vec& z, bool unit);
@@ -20,6 +30,10 @@ void csr_times(const Csr& A, const Vec& v, Vec& z, bool unit);
 // g = Aᵀ z for a compressed row-major A, bit for bit Eigen's `g.noalias() = A.transpose() * z` (g
 // zero-filled, then g_c += a_rc z_r row by row, entries in storage order). `unit`: unit_values(A).
 void csr_transpose_times(const Csr& A, const Vec& z, Vec& g, bool unit);
+
+// g_c += a_rc z_r row by row, entries in storage order: csr_transpose_times without its zero-fill
+// (the touched-columns gradient, which zeroes only the columns A uses). `unit`: unit_values(A).
+void csr_transpose_add(const Csr& A, const Vec& z, Vec& g, bool unit);
 
 // The rows with (z_j >= 0 ? 1 : −1) == b_j: accuracy()'s rule (z_j = 0 predicts +1).
 long count_correct(const Vec& z, const Vec& b);

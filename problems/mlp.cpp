@@ -16,7 +16,7 @@
 namespace commopt {
 
 MlpProblem::MlpProblem(std::shared_ptr<const LibsvmData> data, int workers, const MlpOptions& opts, std::string name)
-    : name_(std::move(name)), opts_(opts), checksum_(data->info.checksum) {
+    : name_(std::move(name)), opts_(opts), checksum_(data->info.content_key()) {
   if (!std::isfinite(opts.lambda) || opts.lambda < 0)
     throw UsageError(fmt::format("{}: lambda={} must be a finite number >= 0", name_, opts.lambda));
   if (opts.hidden < 1) throw UsageError(fmt::format("{}: hidden={} must be at least 1", name_, opts.hidden));
@@ -214,6 +214,7 @@ std::vector<ParamDoc> mlp_params() {
       {"init_seed", "0", "seed of the Glorot-uniform initial weights (independent of --seed)"},
       {"bias", "true", "hidden and output biases b1, b2"},
       {"features", "", "feature count (default: largest index in the file); an index above it is an error"},
+      labels_param(true),
   };
 }
 

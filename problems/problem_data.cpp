@@ -12,6 +12,18 @@
 
 namespace commopt {
 
+ParamDoc labels_param(bool k_class) {
+  return {"labels", "keep",
+          std::string("how the file's labels become the classes: keep (") +
+              (k_class ? "its K classes; two labels: the smaller is class 0" : "two labels: the smaller becomes -1") +
+              "), upto:T (labels <= T become +1, the others -1) or onevsrest:C (label C becomes +1, the others -1); "
+              "e.g. data=news20,labels=upto:10"};
+}
+
+LabelMap problem_label_map(const Spec& spec) {
+  return spec.has("labels") ? parse_label_map(spec.get_string("labels", "keep"), spec.what(), spec.str()) : LabelMap{};
+}
+
 std::shared_ptr<const LibsvmData> load_problem_data(const Spec& spec, int workers, const ProblemOptions& opts) {
   if (!spec.has("data"))
     throw UsageError(fmt::format("{}: '{}' needs data=NAME (e.g. {}[data=a9a]); see `commopt list datasets`",
@@ -36,7 +48,7 @@ std::shared_ptr<const LibsvmData> load_problem_data(const Spec& spec, int worker
       return keep;
     };
   }
-  return load_dataset(spec.get_string("data", ""), opts.data_dir, features, rows);
+  return load_dataset(spec.get_string("data", ""), opts.data_dir, features, rows, problem_label_map(spec));
 }
 
 ClassLabels class_labels(const LibsvmData& data) {

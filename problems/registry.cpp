@@ -18,12 +18,14 @@ namespace commopt {
 
 namespace {
 
-std::vector<ParamDoc> logistic_params(const std::string& default_lambda, const std::string& default_bias = "false") {
+std::vector<ParamDoc> logistic_params(const std::string& default_lambda, const std::string& default_bias = "false",
+                                      bool multiclass = false) {
   return {
       {"data", "", "dataset name (searched on the data path) or file path; required"},
       {"lambda", default_lambda, "regularisation weight λ >= 0"},
       {"features", "", "feature count (default: largest index in the file); an index above it is an error"},
       {"bias", default_bias, "append a constant-1 feature"},
+      labels_param(multiclass),
   };
 }
 
@@ -86,7 +88,7 @@ const std::vector<ProblemEntry>& problem_registry() {
        "softmax cross-entropy over the dataset's K classes (2-class: DASHA stochastic loss (c); K-class: LAQ's "
        "model): x = W (p x K, row-major, last row = bias b), mean CE(W^T a, y) + λ Σ W_kc²/(1+W_kc²) "
        "(reg=nonconvex) or (λ/2)||W||² (reg=ridge, convex, mu = λ); blocks W, b",
-       concat_params(logistic_params("0.001", "true"),
+       concat_params(logistic_params("0.001", "true", true),
                      {{"reg", "nonconvex", "regulariser: nonconvex (λ Σ W²/(1+W²)) or ridge ((λ/2)||W||², bias row included)"}})},
       {"mlp", "one-hidden-layer network on a LIBSVM dataset (nonconvex), softmax cross-entropy over the K classes "
               "(K = 2 for binary data); blocks W1, b1, W2, b2", mlp_params()},

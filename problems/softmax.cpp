@@ -16,7 +16,7 @@ namespace commopt {
 
 SoftmaxProblem::SoftmaxProblem(std::shared_ptr<const LibsvmData> data, int workers, const SoftmaxOptions& opts,
                                std::string name)
-    : name_(std::move(name)), opts_(opts), checksum_(data->info.checksum) {
+    : name_(std::move(name)), opts_(opts), checksum_(data->info.content_key()) {
   if (!std::isfinite(opts.lambda) || opts.lambda < 0)
     throw UsageError(fmt::format("{}: lambda={} must be a finite number >= 0", name_, opts.lambda));
   const ClassLabels labels = class_labels(*data);

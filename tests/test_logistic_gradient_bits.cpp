@@ -16,6 +16,7 @@
 
 #include "problems/libsvm.hpp"
 #include "problems/logistic.hpp"
+#include "problems/logistic_kernels.hpp"
 
 namespace {
 
@@ -38,8 +39,9 @@ std::shared_ptr<const LibsvmData> a9a() {
   return data;
 }
 
-// rows × d with 0–12 entries per row (some rows empty), values from a few magnitudes, labels ±1.
-std::shared_ptr<const LibsvmData> wide_sparse(int rows, int d, std::uint64_t seed) {
+// rows × d with 0–12 entries per row (some rows empty), values from a few magnitudes (all 1.0 with
+// `unit`: 0/1 data, no duplicate entries), labels ±1.
+std::shared_ptr<const LibsvmData> wide_sparse(int rows, int d, std::uint64_t seed, bool unit = false) {
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<int> col(0, d - 1), per_row(0, 12);
   std::normal_distribution<double> value(0.0, 2.0);
@@ -48,7 +50,8 @@ std::shared_ptr<const LibsvmData> wide_sparse(int rows, int d, std::uint64_t see
   data->b.resize(rows);
   for (int r = 0; r < rows; ++r) {
     const int m = per_row(rng);
-    for (int j = 0; j < m; ++j) entries.emplace_back(r, col(rng), j % 3 == 0 ? 1.0 : value(rng));
+    for (int j = 0; j < m; ++j) entries.emplace_back(r, unit ? (j * d) / 12 + col(rng) % (d / 12) : col(rng),
+                                                     unit || j % 3 == 0 ? 1.0 : value(rng));
     data->b[r] = (rng() & 1) ? 1.0 : -1.0;
   }
   data->A.resize(rows, d);
@@ -61,8 +64,9 @@ std::shared_ptr<const LibsvmData> wide_sparse(int rows, int d, std::uint64_t see
 }
 
 std::unique_ptr<LogisticProblem> make(std::shared_ptr<const LibsvmData> data, int n, LossKind loss, bool nonconvex,
-                                      double lambda, bool bias, GradientPath path) {
+                                      double lambda, bool bias, GradientPath path, bool skip_unit_values = true) {
   LogisticOptions o;
+  o.skip_unit_values = skip_unit_values;
   o.loss = loss;
   o.nonconvex = nonconvex;
   o.lambda = lambda;
@@ -153,4 +157,30 @@ TEST_CASE("touched-columns gradient: chosen automatically only where it pays", "
   const auto softmax = make(wide_sparse(400, 30000, 7), 4, LossKind::softmax, false, 1e-3, false,
                             GradientPath::touched_columns);
   REQUIRE_FALSE(softmax->uses_touched_columns(0));
+}
+
+// On 0/1 data every product skips the values (logistic_kernels.hpp): the same bits as the products
+// that read them (skip_unit_values = false), on both gradient paths, for every oracle.
+TEST_CASE("unit values: the value-skipping products have the value-reading products' bits",
+          "[problems][logistic][touched][unit]") {
+  std::mt19937_64 rng(15);
+  const auto wide = wide_sparse(400, 30000, 8, true);
+  REQUIRE(commopt::unit_values(wide->A));
+  for (const auto path : {GradientPath::dense, GradientPath::touched_columns}) {
+    for (const auto& [data, n] : {std::pair{wide, 4}, std::pair{wide, 40}, std::pair{a9a(), 10}}) {
+      for (const auto& [loss, nonconvex, lambda] : {std::tuple{LossKind::logistic, false, 1e-3},
+                                                    std::tuple{LossKind::logistic, true, 0.1},
+                                                    std::tuple{LossKind::sigmoid_lsq, false, 0.0}}) {
+        INFO("touched=" << (path == GradientPath::touched_columns) << " d=" << data->A.cols() << " n=" << n
+                        << " nonconvex=" << nonconvex);
+        const auto reading = make(data, n, loss, nonconvex, lambda, false, path, false);
+        const auto skipping = make(data, n, loss, nonconvex, lambda, false, path, true);
+        REQUIRE(commopt::unit_values(skipping->local_data(0)));
+        REQUIRE(skipping->uses_touched_columns(0) == (path == GradientPath::touched_columns));
+        require_same_oracles(*reading, *skipping, rng);
+        const Vec x = Vec::Constant(reading->dim(), 0.25);
+        REQUIRE(*reading->accuracy(x) == *skipping->accuracy(x));
+      }
+    }
+  }
 }
