@@ -55,9 +55,14 @@ nlohmann::json list_json(const std::string& what, const std::string& data_dir) {
   return j;
 }
 
+// One line per parameter, the names padded to the longest of the list (at least 10) so that the
+// defaults and docs line up.
 void print_params(const std::vector<ParamDoc>& params) {
+  std::size_t width = 10;
+  for (const auto& p : params) width = std::max(width, p.name.size());
   for (const auto& p : params)
-    fmt::print("      {:<10} = {:<18} {}\n", p.name, p.default_value.empty() ? "(required)" : p.default_value, p.doc);
+    fmt::print("      {:<{}} = {:<18} {}\n", p.name, width, p.default_value.empty() ? "(required)" : p.default_value,
+               p.doc);
 }
 
 void list_methods() {

@@ -213,7 +213,7 @@ std::vector<ParamDoc> mlp_params() {
       {"activation", "tanh", "hidden activation: tanh or relu"},
       {"init_seed", "0", "seed of the Glorot-uniform initial weights (independent of --seed)"},
       {"bias", "true", "hidden and output biases b1, b2"},
-      {"features", "", "feature count (default: largest index in the file); an index above it is an error"},
+      {"features", "largest index", "feature count (default: the largest index in the file); an index above it is an error"},
       labels_param(true),
   };
 }

@@ -23,7 +23,7 @@ std::vector<ParamDoc> logistic_params(const std::string& default_lambda, const s
   return {
       {"data", "", "dataset name (searched on the data path) or file path; required"},
       {"lambda", default_lambda, "regularisation weight λ >= 0"},
-      {"features", "", "feature count (default: largest index in the file); an index above it is an error"},
+      {"features", "largest index", "feature count (default: the largest index in the file); an index above it is an error"},
       {"bias", default_bias, "append a constant-1 feature"},
       labels_param(multiclass),
   };
