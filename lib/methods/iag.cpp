@@ -18,7 +18,6 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include <fmt/format.h>
@@ -48,22 +47,14 @@ int chosen(int t, int n, const std::vector<double>& cumulative, std::uint64_t se
   return it == cumulative.end() ? n - 1 : static_cast<int>(it - cumulative.begin());
 }
 
-// The potential's history term, the same for every worker of a process: computed once per round.
-struct HistoryTerm {
-  std::mutex mu;
-  int round = -1;  // the replica round `value` belongs to
-  double value = 0;
-};
-
 class IagWorker final : public ReplicaWorker {
  public:
-  // The replica keeps x^{t−1} and the last M − 1 moves ||x^t − x^{t−1}||² (once per process), so an
-  // idle worker's round is the replica's once-guard and the `chosen` test: no state of its own.
-  IagWorker(ReplicaPtr replica, int value_bits, int n, std::vector<double> cumulative, double beta_unit,
-            std::shared_ptr<HistoryTerm> history)
+  // The replica keeps x^{t−1}, the last M − 1 moves ||x^t − x^{t−1}||² and the potential's sum over
+  // them (once per process, once per round), so an idle worker's round is the replica's once-guard
+  // and the `chosen` test: no state of its own.
+  IagWorker(ReplicaPtr replica, int value_bits, int n, std::vector<double> cumulative)
       : ReplicaWorker(std::move(replica)), up_codec_(dense_codec(static_cast<int>(x().size()), value_bits)), n_(n),
-        cumulative_(std::move(cumulative)), beta_unit_(beta_unit), last_(Vec::Zero(x().size())),
-        history_(std::move(history)) {}
+        cumulative_(std::move(cumulative)), last_(Vec::Zero(x().size())) {}
 
   void upload(WorkerEnv& env, Message& up) override {
     if (env.round > 0 && chosen(env.round, n_, cumulative_, env.seed) != env.worker) {
@@ -77,24 +68,14 @@ class IagWorker final : public ReplicaWorker {
     up_codec_->compress(delta_, rng, up);
     up_codec_->add_decoded(up, 1.0, last_);
   }
-  // Σ_d β_d ||Δ_{t+1−d}||², β_d = beta_unit (M − d), k = d − 1 the age (0: the latest move).
-  double potential_term(const Vec&) const override {
-    const std::lock_guard<std::mutex> lock(history_->mu);
-    if (history_->round == replica().round()) return history_->value;
-    double sum = 0;
-    for (int k = 0; k < replica().move_history(); ++k)
-      sum += beta_unit_ * static_cast<double>(n_ - 1 - k) * replica().move(k);
-    history_->round = replica().round();
-    return history_->value = sum;
-  }
+  // Σ_d β_d ||Δ_{t+1−d}||² (the replica's, formed once per round).
+  double potential_term(const Vec&) const override { return replica().potential_history(); }
 
  private:
   CompressorPtr up_codec_;
   int n_;
   std::vector<double> cumulative_;  // empty: cyclic
-  double beta_unit_;
   Vec last_, grad_, delta_;
-  std::shared_ptr<HistoryTerm> history_;  // one per process, as the replica
 };
 
 MethodInstance build_iag(const MethodSetup& s) {
@@ -123,10 +104,11 @@ MethodInstance build_iag(const MethodSetup& s) {
   ModelReplica::Options ro;
   ro.keep_previous = true;
   ro.move_history = std::max(n - 1, 1);
+  for (int k = 0; k < ro.move_history; ++k)  // β_d = beta_unit (M − d), k = d − 1 the age (0: the latest move)
+    ro.potential_weights.push_back(beta_unit * static_cast<double>(n - 1 - k));
   const auto replica = std::make_shared<ModelReplica>(x0, dense_codec(d, s.value_bits), gamma, ro);  // one per process
-  const auto history_term = std::make_shared<HistoryTerm>();
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<IagWorker>(replica, s.value_bits, n, cumulative, beta_unit, history_term));
+    inst.workers.push_back(std::make_unique<IagWorker>(replica, s.value_bits, n, cumulative));
   inst.info["potential"] = cyclic ? "f - f_low + sum_{d<M} (gamma/2)(M-1)(M-d) L_hat^2 ||x^{t+1-d} - x^{t-d}||^2"
                                   : "none (random order: unbounded staleness)";
   inst.server = std::make_unique<StepServer>(

@@ -57,22 +57,17 @@ LagOptions parse_lag(const Spec& spec) {
 class LagWorker final : public ReplicaWorker {
  public:
   // L_m < 0: the worker-side rule (WK); L_m >= 0: the server-side rule (PS) with that constant.
-  // The replica keeps x^{t−1} and the move ||x^t − x^{t−1}||² (keep_previous).
-  LagWorker(ReplicaPtr replica, int value_bits, int D, double xi, double L_m = -1)
-      : ReplicaWorker(std::move(replica)), up_codec_(dense_codec(static_cast<int>(x().size()), value_bits)), xi_(xi),
-        L_m_(L_m), x_hat_(L_m >= 0 ? x() : Vec()), last_(Vec::Zero(x().size())),
-        moves_(static_cast<std::size_t>(D), 0.0) {}
+  // The replica (one per process) keeps x^{t−1}, the ring of the last D moves ||x^t − x^{t−1}||² and
+  // their sums Σ_d ξ ||Δ_{t+1−d}||² (the trigger) and Σ_d β_d ||Δ_{t+1−d}||² (the potential), formed
+  // once per round: identical for every worker, so no worker holds a copy.
+  LagWorker(ReplicaPtr replica, int value_bits, double L_m = -1)
+      : ReplicaWorker(std::move(replica)), up_codec_(dense_codec(static_cast<int>(x().size()), value_bits)),
+        L_m_(L_m), x_hat_(L_m >= 0 ? x() : Vec()), last_(Vec::Zero(x().size())) {}
 
-  void apply(const Message& down, WorkerEnv& env) override {
-    ReplicaWorker::apply(down, env);
-    moves_[next_] = replica().last_move_sq();  // ||x^{t} − x^{t−1}||², ring of the last D moves
-    next_ = (next_ + 1) % moves_.size();
-  }
   void upload(WorkerEnv& env, Message& up) override {
+    // (1/γ²) Σ_{d=1}^D ξ_d ||x^{t+1−d} − x^{t−d}||², the bound of both rules
+    const double rhs = replica().trigger_history() / (step_ * step_);
     if (L_m_ >= 0 && env.round > 0) {  // PS: the server's test, before any gradient is computed
-      double rhs = 0;
-      for (double m : moves_) rhs += xi_ * m;
-      rhs /= step_ * step_;
       if (L_m_ * L_m_ * (x_hat_ - x()).squaredNorm() <= rhs) {
         up.clear();  // not asked
         return;
@@ -81,38 +76,22 @@ class LagWorker final : public ReplicaWorker {
     env.problem->grad(env.worker, x(), grad_);
     env.grad_evals += env.problem->samples(env.worker);
     delta_ = grad_ - last_;
-    if (env.round > 0 && L_m_ < 0) {
-      double rhs = 0;
-      for (double m : moves_) rhs += xi_ * m;
-      rhs /= step_ * step_;
-      if (delta_.squaredNorm() <= rhs) {
-        up.clear();  // skip: nothing crosses the wire
-        return;
-      }
+    if (env.round > 0 && L_m_ < 0 && delta_.squaredNorm() <= rhs) {
+      up.clear();  // skip: nothing crosses the wire
+      return;
     }
     Rng rng = env.compress_rng(*up_codec_);
     up_codec_->compress(delta_, rng, up);
     up_codec_->add_decoded(up, 1.0, last_);  // the server's copy of ∇f_m(x̂_m) moves identically
     if (L_m_ >= 0) x_hat_ = x();
   }
-  // Σ_d β_d ||Δ_{t+1−d}||² (every replica holds the same history, so the mean over workers is it).
-  double potential_term(const Vec&) const override {
-    double sum = 0;
-    for (std::size_t k = 0; k < moves_.size(); ++k) {
-      const std::size_t age = (next_ + moves_.size() - 1 - k) % moves_.size();  // k = 0: the latest move
-      sum += beta(static_cast<int>(k) + 1) * moves_[age];
-    }
-    return sum;
-  }
+  // Σ_d β_d ||Δ_{t+1−d}||² (every worker reads the same history, so the mean over workers is it).
+  double potential_term(const Vec&) const override { return replica().potential_history(); }
 
  private:
-  // β_d = (1/(2γ)) Σ_{j=d}^D ξ_j with ξ_j = ξ.
-  double beta(int d) const { return xi_ * static_cast<double>(static_cast<int>(moves_.size()) - d + 1) / (2 * step_); }
   CompressorPtr up_codec_;
-  double xi_, L_m_;
+  double L_m_;
   Vec x_hat_, last_, grad_, delta_;  // x_hat_: PS only
-  std::vector<double> moves_;  // fixed size D: no allocation in the round loop
-  std::size_t next_ = 0;
 };
 
 MethodInstance build_lag(const MethodSetup& s) {
@@ -137,9 +116,15 @@ MethodInstance build_lag(const MethodSetup& s) {
                                    "(1 - sqrt(D xi))/L [LAG, Thm 1]", inst.info);
   const double gamma = inst.stepsize;
   const Vec x0 = p.initial_point();
-  const ReplicaPtr replica = dense_replica(x0, s.value_bits, gamma, /*keep_previous=*/true);  // one per process
+  ModelReplica::Options ro;
+  ro.keep_previous = true;
+  ro.move_history = static_cast<int>(D);
+  ro.trigger_weight = xi;  // ξ_d = ξ
+  for (long long k = 0; k < D; ++k)  // β_d = (1/(2γ)) Σ_{j=d}^D ξ_j = ξ(D − d + 1)/(2γ), d = k + 1
+    ro.potential_weights.push_back(xi * static_cast<double>(D - k) / (2 * gamma));
+  const auto replica = std::make_shared<ModelReplica>(x0, dense_codec(d, s.value_bits), gamma, ro);  // one per process
   for (int i = 0; i < n; ++i)
-    inst.workers.push_back(std::make_unique<LagWorker>(replica, s.value_bits, static_cast<int>(D), xi,
+    inst.workers.push_back(std::make_unique<LagWorker>(replica, s.value_bits,
                                                        opts.rule == "ps" ? c.L_i[static_cast<std::size_t>(i)] : -1.0));
   inst.info["potential"] = "f - f_low + sum_d beta_d ||x^{t+1-d} - x^{t-d}||^2, beta_d = sum_{j>=d} xi_j/(2 gamma)";
   inst.server = std::make_unique<StepServer>(

@@ -21,84 +21,64 @@
 // Bits: every upload is the laq message, b·p + w_R bits (w_R = 32: the radius). The paper's code counts
 // b·p only; info["paper_bits_per_upload"] records that count beside info["bits_per_upload"].
 //
-// POTENTIAL (derived here, checked on every round of deterministic runs). The paper's V in mean units:
-//   V^t = f(x^t) − f_low + Σ_{d=1}^D β_d ||Δ_{t+1−d}||²,  β_d = (1/γ) Σ_{j=d}^D ξ_j,  Δ_s = x^s − x^{s−1}
-// (the paper's Σ_d Σ_{j≥d} (ξ_j/α)||·||² divided by M). With e_m = Q̂_m − ∇f_m(x^t) after the round:
-// upload: e_m = −ε; skip: e_m = −(δQ + ε), so by (7a) ||e_m||² <= 2||δQ||² + 2||ε||²
-//   <= (2/γ²) Σ_d ξ_d ||Δ_{t+1−d}||² + Z_m,  Z_m = (2w+2)||ε||² + 2w||ε̂_m||² + 2a   (upload: Z_m = ||ε||²).
-// Descent lemma with e = g − ∇f = mean e_m and Jensen: f(x^{t+1}) <= f(x^t) − (γ/2)||∇f||²
-//   − (1/(2γ) − L/2)||Δ_{t+1}||² + (γ/2)(1/M)Σ||e_m||², and V's history part changes by
-//   β_1||Δ_{t+1}||² − Σ_d (ξ_d/γ)||Δ_{t+1−d}||², which cancels the (1/γ)Σ ξ_d||Δ||² exactly. Hence
-//   V^{t+1} <= V^t − (γ/2)||∇f(x^t)||² − (1/(2γ) − L/2 − Σ_d ξ_d/γ)||Δ_{t+1}||² + (γ/2) Z̄^t,
-// and for γ <= (1 − 2Σ_d ξ_d)/L (= (1 − 2Dξ)/L, the theory step) the reported potential
-//   Φ^t = V^t − (γ/2) Σ_{s<t} Z̄^s     (V minus the quantization budget spent; Z̄ = mean_m Z_m)
-// never increases. Without quantization error (ε = ε̂ = a = 0) Φ = V. `lyapunov=paper` reports V itself
-// (not monotone in general: the ε-terms of (7a) let V rise by at most (γ/2)Z̄^t per round).
+// POTENTIAL (derived in laq_worker.cpp, checked on every round of deterministic runs):
+//   Φ^t = V^t − (γ/2) Σ_{s<t} Z̄^s,  V^t = f(x^t) − f_low + Σ_{d=1}^D β_d ||x^{t+1−d} − x^{t−d}||²,
+// β_d = (1/γ) Σ_{j=d}^D ξ_j, never increases for γ <= (1 − 2Dξ)/L; `lyapunov=paper` reports V itself.
+// Split by idea: laq_worker.{hpp,cpp} hold the worker (quantized innovation, trigger (7a)/(7b), its
+// share of the potential); this file the options, the server, the assembly and the registry entries.
 #include <cmath>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "compress/laq.hpp"
 #include "methods/card_helpers.hpp"
 #include "methods/common.hpp"
 #include "methods/entries.hpp"
+#include "methods/laq_worker.hpp"
 #include "methods/options.hpp"
-#include "methods/sampling.hpp"
 #include "methods/schedule.hpp"
 
 namespace commopt {
 namespace {
 
-struct LaqOptions {
-  long long bits = 4;            // b
-  long long D = 10;              // past moves in (7a)
-  double xi = 0.025;             // ξ_d = xi (the code's ck/D; ck = 0.8 gives 0.08)
-  double eps_weight = 3;         // w: the 3 of (7a)
-  double additive = 0;           // a: SLAQ's additive 0.2
-  long long tbar = 100;          // t̄: forced upload after t̄ consecutive skips
-  long long batch = 0;           // SLAQ minibatch B (0: full local gradient)
-  std::string normalize = "sum"; // sum: numeric stepsize is α (γ = Mα); mean: it is γ
-  std::string lyapunov = "budget";
-};
-using F = OptionField<LaqOptions>;
-const F kBits = option_field("bits", &LaqOptions::bits, "bits b per coordinate of the innovation, 1..16");
-const F kD = option_field("D", &LaqOptions::D, "number of past moves in the trigger (7a), >= 0");
-const F kXi = option_field("xi", &LaqOptions::xi, "trigger weight xi_d = xi (code: ck/D); theory step needs 2 D xi < 1");
-const F kW = option_field("eps_weight", &LaqOptions::eps_weight, "weight w of the quantization errors in (7a)");
-const F kA = option_field("additive", &LaqOptions::additive, "additive constant a in (7a) (SLAQ.py: 0.2)");
-const F kT = option_field("tbar", &LaqOptions::tbar, "clock: forced upload after tbar consecutive skips, >= 0");
-const F kNorm = option_field("normalize", &LaqOptions::normalize, "sum: stepsize=NUMBER is the paper's alpha "
+using F = OptionField<LaqMethodOptions>;
+const F kBits = option_field("bits", &LaqMethodOptions::bits, "bits b per coordinate of the innovation, 1..16");
+const F kD = option_field("D", &LaqMethodOptions::D, "number of past moves in the trigger (7a), >= 0");
+const F kXi = option_field("xi", &LaqMethodOptions::xi, "trigger weight xi_d = xi (code: ck/D); theory step needs 2 D xi < 1");
+const F kW = option_field("eps_weight", &LaqMethodOptions::eps_weight, "weight w of the quantization errors in (7a)");
+const F kA = option_field("additive", &LaqMethodOptions::additive, "additive constant a in (7a) (SLAQ.py: 0.2)");
+const F kT = option_field("tbar", &LaqMethodOptions::tbar, "clock: forced upload after tbar consecutive skips, >= 0");
+const F kNorm = option_field("normalize", &LaqMethodOptions::normalize, "sum: stepsize=NUMBER is the paper's alpha "
                              "(gamma = M alpha); mean: it is gamma on the mean objective");
-const F kLyap = option_field("lyapunov", &LaqOptions::lyapunov, "budget: V minus the quantization budget "
+const F kLyap = option_field("lyapunov", &LaqMethodOptions::lyapunov, "budget: V minus the quantization budget "
                              "(monotone at the theory step); paper: V itself");
 const std::vector<F> kLaqFields = {kBits, kD, kXi, kW, kA, kT, kNorm, kLyap};
 const std::vector<F> kQgdFields = {kBits, kNorm, kLyap};
 
-struct SlaqOptions : LaqOptions {
+struct SlaqOptions : LaqMethodOptions {
   SlaqOptions() { bits = 3, eps_weight = 1.5, additive = 0.2, batch = 500; }
 };
 template <class T>
-OptionField<SlaqOptions> slaq_field(const char* name, T LaqOptions::*member, const char* doc) {
+OptionField<SlaqOptions> slaq_field(const char* name, T LaqMethodOptions::*member, const char* doc) {
   return option_field<SlaqOptions, T>(name, static_cast<T SlaqOptions::*>(member), doc);
 }
 const std::vector<OptionField<SlaqOptions>> kSlaqFields = {
-    slaq_field("bits", &LaqOptions::bits, "bits b per coordinate (SLAQ.py: 3)"),
-    slaq_field("D", &LaqOptions::D, "number of past moves in the trigger, >= 0"),
-    slaq_field("xi", &LaqOptions::xi, "trigger weight xi_d = xi"),
-    slaq_field("eps_weight", &LaqOptions::eps_weight, "w (SLAQ.py: 0.5*3)"),
-    slaq_field("additive", &LaqOptions::additive, "a (SLAQ.py: 0.2)"),
-    slaq_field("tbar", &LaqOptions::tbar, "clock t-bar"),
-    slaq_field("batch", &LaqOptions::batch, "minibatch B per worker per round, >= 1 (with replacement)"),
-    slaq_field("normalize", &LaqOptions::normalize, "sum | mean (as in laq)"),
+    slaq_field("bits", &LaqMethodOptions::bits, "bits b per coordinate (SLAQ.py: 3)"),
+    slaq_field("D", &LaqMethodOptions::D, "number of past moves in the trigger, >= 0"),
+    slaq_field("xi", &LaqMethodOptions::xi, "trigger weight xi_d = xi"),
+    slaq_field("eps_weight", &LaqMethodOptions::eps_weight, "w (SLAQ.py: 0.5*3)"),
+    slaq_field("additive", &LaqMethodOptions::additive, "a (SLAQ.py: 0.2)"),
+    slaq_field("tbar", &LaqMethodOptions::tbar, "clock t-bar"),
+    slaq_field("batch", &LaqMethodOptions::batch, "minibatch B per worker per round, >= 1 (with replacement)"),
+    slaq_field("normalize", &LaqMethodOptions::normalize, "sum | mean (as in laq)"),
 };
 
 enum class Kind { laq, qgd, slaq };
 
-LaqOptions parse(const Spec& spec, Kind kind) {
-  LaqOptions o = kind == Kind::laq   ? parse_options(spec, kLaqFields)
+LaqMethodOptions parse(const Spec& spec, Kind kind) {
+  LaqMethodOptions o = kind == Kind::laq   ? parse_options(spec, kLaqFields)
                  : kind == Kind::qgd ? parse_options(spec, kQgdFields)
-                                     : static_cast<LaqOptions>(parse_options(spec, kSlaqFields));
+                                     : static_cast<LaqMethodOptions>(parse_options(spec, kSlaqFields));
   require_option(o.bits >= 1 && o.bits <= 16, spec, "bits", o.bits, "in 1..16");
   require_option(o.D >= 0 && o.D <= 100000, spec, "D", o.D, "in 0..100000");
   require_option(o.xi >= 0, spec, "xi", o.xi, ">= 0");
@@ -111,88 +91,6 @@ LaqOptions parse(const Spec& spec, Kind kind) {
   if (kind == Kind::qgd) o.D = 0, o.xi = 0, o.tbar = 0;  // never skips
   return o;
 }
-
-// The workers read the shared replica (one per process, keep_previous): it applies
-// x^t = x^{t−1} − γ_{t−1} g^{t−1} and computes ||Δ_t||² = ||x^t − x^{t−1}||² once per round; each
-// worker keeps its ring of the last D moves (D doubles; identical on every worker).
-class LaqWorker final : public ReplicaWorker {
- public:
-  LaqWorker(ReplicaPtr replica, const LaqOptions& o, int value_bits, const StepSchedule& sched)
-      : ReplicaWorker(std::move(replica)), o_(o), sched_(sched), qhat_(Vec::Zero(x().size())), cand_(x().size()),
-        codec_(static_cast<int>(x().size()), static_cast<int>(o.bits), ValueCodec{value_bits}),
-        moves_(static_cast<std::size_t>(o.D), 0.0) {}
-
-  void apply(const Message& down, WorkerEnv& env) override {
-    ReplicaWorker::apply(down, env);  // x^t = x^{t−1} − γ_{t−1} g^{t−1}
-    if (moves_.empty()) return;
-    moves_[next_] = replica().last_move_sq();  // ring of the last D moves ||Δ_t||²
-    next_ = (next_ + 1) % moves_.size();
-  }
-  void upload(WorkerEnv& env, Message& up) override {
-    const Objective& p = *env.problem;
-    if (o_.batch > 0) {  // SLAQ: B rows with replacement from the worker's own stream
-      Rng rng = env.rng(Purpose::sample);
-      sample_with_replacement(rng, p.samples(env.worker), static_cast<int>(o_.batch), rows_);
-      p.minibatch_grad(env.worker, x(), rows_, grad_);
-      env.grad_evals += static_cast<double>(o_.batch);
-    } else {
-      p.grad(env.worker, x(), grad_);  // ∇f_m(x^t)
-      env.grad_evals += p.samples(env.worker);
-    }
-    const double gamma = sched_.at(env.round);
-    innovation_ = grad_ - qhat_;  // v
-    Rng rng = env.compress_rng(codec_);
-    codec_.compress(innovation_, rng, up);  // the candidate δQ = C_b(v), encoded
-    cand_ = qhat_;
-    codec_.add_decoded(up, 1.0, cand_);     // Q = Q̂ + δQ
-    const double dq2 = (cand_ - qhat_).squaredNorm(), eps2 = (grad_ - cand_).squaredNorm();
-    double history = 0;
-    for (double m : moves_) history += o_.xi * m;
-    const double rhs = history / (gamma * gamma) + o_.eps_weight * (eps2 + eps_hat2_) + o_.additive;
-    budget_ += pending_;
-    if (clock_ < o_.tbar && dq2 <= rhs) {  // (7a) and (7b): skip
-      up.clear();
-      ++clock_;
-      pending_ = gamma / 2 * ((2 * o_.eps_weight + 2) * eps2 + 2 * o_.eps_weight * eps_hat2_ + 2 * o_.additive);
-      return;
-    }
-    qhat_ = cand_;  // the server's copy moves identically (same decoded message)
-    eps_hat2_ = eps2;
-    clock_ = 0;
-    pending_ = gamma / 2 * eps2;
-  }
-  // Σ_d β_d ||Δ_{t+1−d}||² − (γ/2) Σ_{s<t} Z_m^s (every worker holds the same history).
-  double potential_term(const Vec&) const override {
-    double sum = 0;
-    const double gamma = sched_.base;
-    for (std::size_t k = 0; k < moves_.size(); ++k) {
-      const std::size_t age = (next_ + moves_.size() - 1 - k) % moves_.size();  // k = 0: the latest move
-      sum += o_.xi * static_cast<double>(moves_.size() - k) / gamma * moves_[age];  // β_{k+1} = ξ(D−k)/γ
-    }
-    return o_.lyapunov == "paper" ? sum : sum - budget_;
-  }
-  // "moves": the ring in age order, ||Δ_t||², ||Δ_{t−1}||², ... (0 before round 1); tests read it.
-  void expose(StateView& out) const override {
-    ReplicaWorker::expose(out);
-    moves_by_age_.resize(static_cast<Index>(moves_.size()));
-    for (std::size_t k = 0; k < moves_.size(); ++k)
-      moves_by_age_[static_cast<Index>(k)] = moves_[(next_ + moves_.size() - 1 - k) % moves_.size()];
-    out.add("moves", moves_by_age_);
-  }
-  long long clock() const { return clock_; }
-
- private:
-  LaqOptions o_;
-  StepSchedule sched_;
-  Vec qhat_, cand_, grad_, innovation_;
-  LaqCompressor codec_;
-  std::vector<double> moves_;
-  mutable Vec moves_by_age_;  // expose()'s view of the ring
-  std::vector<int> rows_;
-  std::size_t next_ = 0;
-  long long clock_ = 0;
-  double eps_hat2_ = 0, budget_ = 0, pending_ = 0;
-};
 
 // g ← g + (1/M) Σ δQ_m over the uploads; broadcast g densely; x ← x − γ_t·decode(g).
 class LaqServer final : public ServerLogic {
@@ -225,7 +123,7 @@ class LaqServer final : public ServerLogic {
 MethodInstance build(const MethodSetup& s, Kind kind) {
   const Objective& p = *s.problem;
   const int n = p.workers(), d = p.dim();
-  const LaqOptions o = parse(s.method, kind);
+  const LaqMethodOptions o = parse(s.method, kind);
   const auto& c = p.constants();
   const double two_dxi = 2.0 * static_cast<double>(o.D) * o.xi;
   const double theory = two_dxi < 1 ? (1.0 - two_dxi) / c.L : 0.0;  // γ, mean units
@@ -259,9 +157,7 @@ MethodInstance build(const MethodSetup& s, Kind kind) {
                                                 : parse_schedule(Spec::parse("x", "laq"), inst.stepsize);
   if (kind == Kind::slaq) record_schedule(sched, inst.info);
   const Vec x0 = p.initial_point();
-  // x^t = x^{t−1} − γ_{t−1} g^{t−1}, keeping x^{t−1} for the move ||Δ_t||² of the trigger (7a).
-  const ReplicaPtr replica =
-      dense_replica(x0, s.value_bits, [sched](int t) { return sched.at(t - 1); }, /*keep_previous=*/true);
+  const ReplicaPtr replica = laq_replica(x0, o, s.value_bits, sched);  // one per process
   for (int i = 0; i < n; ++i) inst.workers.push_back(std::make_unique<LaqWorker>(replica, o, s.value_bits, sched));
   inst.server = std::make_unique<LaqServer>(x0, static_cast<int>(o.bits), s.value_bits, n, sched);
   return inst;

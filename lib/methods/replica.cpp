@@ -15,6 +15,8 @@ ModelReplica::ModelReplica(const Vec& x0, CompressorPtr down_codec, double step,
     if (!options_.keep_previous) throw std::logic_error("ModelReplica: move_history needs keep_previous");
     moves_.assign(static_cast<std::size_t>(options_.move_history), 0.0);
   }
+  if (!options_.potential_weights.empty() && options_.potential_weights.size() != moves_.size())
+    throw std::logic_error("ModelReplica: potential_weights needs one weight per move of the history");
   if (options_.update == Update::accumulate) g_ = Vec::Zero(x0.size());
 }
 
@@ -52,6 +54,15 @@ void ModelReplica::decode(int round, const Message& down) {
   if (!moves_.empty()) {
     moves_[next_move_] = move_sq_;
     next_move_ = (next_move_ + 1) % moves_.size();
+    // The sums each worker formed over its own ring, in the same order of additions (bit-identical):
+    // slot order for the trigger, age order (k = 0: the latest move) for the potential.
+    double trigger = 0;
+    for (double m : moves_) trigger += options_.trigger_weight * m;
+    trigger_history_ = trigger;
+    double potential = 0;
+    for (std::size_t k = 0; k < options_.potential_weights.size(); ++k)
+      potential += options_.potential_weights[k] * move(static_cast<int>(k));
+    potential_history_ = potential;
   }
 }
 

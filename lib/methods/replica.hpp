@@ -35,6 +35,12 @@ class ModelReplica {
     // With keep_previous: keep the last `move_history` moves ||x^t − x^{t−1}||² (LAG/IAG's potential
     // history, identical for every worker of the process, held here once).
     int move_history = 0;
+    // With move_history: the two sums over the ring that every worker of LAG/LAQ/IAG would otherwise
+    // form itself, computed once per round after the move is stored:
+    //   trigger:   Σ_{d=1}^D ξ ||x^{t+1−d} − x^{t−d}||²  (ξ_d = trigger_weight, summed in ring-slot order)
+    //   potential: Σ_{d=1}^D β_d ||x^{t+1−d} − x^{t−d}||²  (β_d = potential_weights[d − 1]; empty: 0)
+    double trigger_weight = 0;
+    std::vector<double> potential_weights;
     // step: the step of round t's broadcast, γ_t = step_at(t) (a schedule); empty: the constant step.
     std::function<double(int round)> step_at;
     Rule rule;  // custom only
@@ -61,6 +67,9 @@ class ModelReplica {
     return moves_[(next_move_ + size - 1 - static_cast<std::size_t>(k)) % size];
   }
   int move_history() const { return static_cast<int>(moves_.size()); }
+  // Σ_d ξ ||Δ_{t+1−d}||² and Σ_d β_d ||Δ_{t+1−d}||² of the last applied round (Options; 0 before round 1).
+  double trigger_history() const { return trigger_history_; }
+  double potential_history() const { return potential_history_; }
   // accumulate: g^t, the sum of the decoded broadcasts.
   const Vec& accumulated() const { return g_; }
   double step() const { return step_; }  // the constant step (0 for a schedule or a custom rule)
@@ -75,7 +84,7 @@ class ModelReplica {
   CompressorPtr codec_;
   double step_;
   Options options_;
-  double move_sq_ = 0;
+  double move_sq_ = 0, trigger_history_ = 0, potential_history_ = 0;
   std::vector<double> moves_;  // ring of the last move_history moves
   std::size_t next_move_ = 0;
   long long decodes_ = 0;
