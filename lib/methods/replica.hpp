@@ -32,8 +32,8 @@ class ModelReplica {
     Update update = Update::step;
     // Keep x^{t−1} and ||x^t − x^{t−1}||² (MARINA, FRECON, DASHA-PAGE/MVR differences; LAG/IAG/LAQ moves).
     bool keep_previous = false;
-    // With keep_previous: keep the last `move_history` moves ||x^t − x^{t−1}||² (LAG/IAG's potential
-    // history, identical for every worker of the process, held here once).
+    // With keep_previous: keep the last `move_history` moves ||x^t − x^{t−1}||² (LAG/LAQ/SLAQ/IAG's
+    // trigger and potential history, identical for every worker of the process, held here once).
     int move_history = 0;
     // With move_history: the two sums over the ring that every worker of LAG/LAQ/IAG would otherwise
     // form itself, computed once per round after the move is stored:
