@@ -12,6 +12,7 @@ with `ratio`, `per_floor` (per-round CPU / one full gradient's CPU) and `passes`
 the same figures for the other set side by side, and the CPU time after / before.
 """
 import json
+import signal
 import statistics
 import sys
 from collections import defaultdict
@@ -38,8 +39,9 @@ def load(paths):
 
 def summary(after, before):
     print(f"| data | n | points <= {THRESHOLD} | of them doing >= 0.5 passes |"
-          + (" before: points | before: >= 0.5 passes |" if before else ""))
-    print("|---|---|---|---|" + ("---|---|" if before else ""))
+          + (" before: points | before: >= 0.5 passes | round CPU after/before, median over methods |"
+             if before else ""))
+    print("|---|---|---|---|" + ("---|---|---|" if before else ""))
     total_a = total_b = count = 0
     for data, n in sorted({(d, n) for d, n, _ in after}):
         def counts(grid):
@@ -54,9 +56,11 @@ def summary(after, before):
         if before:
             bok, btot, bfok, bftot = counts(before)
             total_b += bok
-            row += f" {bok} of {btot} | {bfok} of {bftot} |"
+            cpu = [v["cpu_time"] / before[k]["cpu_time"] for k, v in after.items()
+                   if k[0] == data and k[1] == n and k in before]
+            row += f" {bok} of {btot} | {bfok} of {bftot} | {statistics.median(cpu):.2f} |"
         print(row)
-    print(f"| all | | {total_a} of {count} | |" + (f" {total_b} | |" if before else ""))
+    print(f"| all | | {total_a} of {count} | |" + (f" {total_b} | | |" if before else ""))
 
 
 def per_method(after, before):
@@ -73,6 +77,7 @@ def per_method(after, before):
 
 
 def main(argv):
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends the output quietly
     before_paths, after_paths = [], argv
     if argv and argv[0] == "--before":
         if "--" not in argv:
